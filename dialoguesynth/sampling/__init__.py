@@ -1,0 +1,1 @@
+"""Stage 1, sample: subtopics (with a coverage ledger), Big Five personas, contexts, exemplars."""

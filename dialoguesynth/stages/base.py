@@ -1,0 +1,89 @@
+"""The shape every LLM stage shares: build one request per item, send the whole batch to the
+backend in one call, parse each output into a value or a reason, retry failures with new seeds."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from ..backends import Backend, Completion, GenRequest
+from ..sampling.rng import derive_seed
+from ..spec import StageOutput
+
+Item = TypeVar("Item")
+
+
+@dataclass
+class Outcome:
+    """What happened to one item in a stage."""
+
+    value: Any = None
+    reason: str | None = None
+    output: StageOutput | None = None
+    attempts: int = 0
+    tokens: int = 0  # completion tokens over all attempts
+
+
+class Stage(ABC, Generic[Item]):
+    name: str
+
+    @abstractmethod
+    def key(self, item: Item) -> int:
+        """The item's base seed (its spec seed)."""
+
+    @abstractmethod
+    def request(self, item: Item, seed: int) -> GenRequest: ...
+
+    @abstractmethod
+    def parse(self, item: Item, completion: Completion) -> tuple[Any, str | None]:
+        """(value, None) when usable, else (anything, reason)."""
+
+    def seed(self, item: Item, attempt: int) -> int:
+        return derive_seed(self.key(item), self.name, attempt)
+
+
+StageProgress = Callable[[int, int, float], None]  # (done, total, tokens/s)
+
+
+@dataclass
+class StageRunner:
+    backend: Backend
+    max_attempts: int = 1
+    on_progress: Callable[[str, int, int, float], None] | None = None
+    log: list = field(default_factory=list)
+
+    def run(self, stage: Stage, items: list) -> list[Outcome]:
+        outcomes = [Outcome() for _ in items]
+        pending = list(range(len(items)))
+        total = len(items)
+        done_before = 0
+        if self.on_progress:
+            self.on_progress(stage.name, 0, total, 0.0)  # marks the start of a new call for progress bars
+        for attempt in range(self.max_attempts):
+            if not pending:
+                break
+            seeds = [stage.seed(items[i], attempt) for i in pending]
+            requests = [stage.request(items[i], s) for i, s in zip(pending, seeds)]
+
+            def progress(n: int, tps: float, _base=done_before) -> None:
+                if self.on_progress:
+                    self.on_progress(stage.name, _base + n, total, tps)
+
+            completions = self.backend.generate(requests, progress)
+            still = []
+            for i, seed, comp in zip(pending, seeds, completions):
+                value, reason = stage.parse(items[i], comp)
+                o = outcomes[i]
+                o.value, o.reason, o.attempts = value, reason, attempt + 1
+                o.tokens += comp.completion_tokens
+                o.output = StageOutput(text=comp.text, finish_reason=comp.finish_reason, prompt_tokens=comp.prompt_tokens,
+                                       completion_tokens=comp.completion_tokens, seed=seed)
+                if reason is not None:
+                    still.append(i)
+            done_before += len(pending)
+            if still and attempt + 1 < self.max_attempts:
+                total += len(still)
+            pending = still
+        return outcomes

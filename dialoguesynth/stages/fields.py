@@ -1,0 +1,42 @@
+"""Spec → the strings prompt templates are filled with (one place decides the wording)."""
+
+from __future__ import annotations
+
+from ..config import Config
+from ..spec import ConversationSpec, Persona
+
+
+def _persona(p: Persona, emotion: str) -> str:
+    traits = ", ".join(p.descriptors) if p.descriptors else "even-tempered, nothing unusual"
+    return f"{p.name}, {p.age}, {p.gender}, {p.occupation}; feels {emotion}; {traits}"
+
+
+def spec_fields(spec: ConversationSpec, cfg: Config, plan: str | None = None) -> dict[str, object]:
+    """Fields for the spec header; ``None`` drops the line (ablations switch whole parts off)."""
+    c = spec.context
+    fields: dict[str, object] = {"subtopic": c.subtopic, "turns": c.target_turns, "setting": None,
+                                 "persona1": None, "persona2": None, "speech": None, "plan": plan}
+    if cfg.context.enabled:
+        fields["setting"] = (f"{c.medium}, {c.location}. The speakers are {c.familiarity}; "
+                             f"the tone is {c.formality}; {c.agreement}.")
+        fields["speech"] = ", ".join(c.speech_features) or None
+    if spec.personas:
+        fields["persona1"] = _persona(spec.personas[0], c.emotion[0])
+        fields["persona2"] = _persona(spec.personas[1], c.emotion[1])
+    return fields
+
+
+def template_plan_fields(spec: ConversationSpec) -> dict[str, object]:
+    c = spec.context
+    ps = spec.personas or []
+
+    def traits(i: int) -> str:
+        return ("is " + ", ".join(ps[i].descriptors)) if len(ps) > i and ps[i].descriptors else "is even-tempered"
+
+    return {
+        "p1": ps[0].name if ps else "Person1", "p2": ps[1].name if len(ps) > 1 else "Person2",
+        "p1_traits": traits(0), "p2_traits": traits(1), "emotion1": c.emotion[0], "emotion2": c.emotion[1],
+        "medium": c.medium, "location": c.location, "familiarity": c.familiarity, "formality": c.formality,
+        "agreement": c.agreement, "subtopic": c.subtopic, "speech": ", ".join(c.speech_features) or "none",
+        "turns": c.target_turns,
+    }

@@ -1,0 +1,37 @@
+"""Stage 4b, summarize: a one-line reference summary per dialogue (for the downstream benchmark)."""
+
+from __future__ import annotations
+
+from ..backends import Completion, GenRequest
+from ..config import Config
+from ..parsing import parse_line
+from ..prompts import render
+from ..sampling.exemplars import ExemplarPool
+from ..spec import ConversationSpec
+from .base import Stage
+
+
+class SummaryStage(Stage[tuple[ConversationSpec, str]]):
+    name = "summary"
+
+    def __init__(self, cfg: Config, pool: ExemplarPool):
+        self.cfg = cfg
+        self.pool = pool
+
+    def key(self, item) -> int:
+        return item[0].seed
+
+    def request(self, item, seed: int) -> GenRequest:
+        spec, dialogue = item
+        v = self.cfg.prompt_version
+        exemplars = "".join(render(v, "summary_exemplar", dialogue=self.pool[i].dialogue, summary=self.pool[i].summary)
+                            for i in spec.summary_exemplar_ids)
+        s = self.cfg.summary
+        return GenRequest(prompt=render(v, "summary", exemplars=exemplars, dialogue=dialogue), max_tokens=s.max_tokens,
+                          temperature=s.temperature, top_p=s.top_p, seed=seed, stop=["\n"], regex=r" [^\n]{10,400}\n")
+
+    def parse(self, item, completion: Completion):
+        text, reason = parse_line(completion.text, min_chars=10)
+        if reason is None and completion.finish_reason == "length":
+            return text, "truncated"
+        return text, reason

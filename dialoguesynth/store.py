@@ -1,0 +1,135 @@
+"""The run directory: config and its hash, append-only record and dead-letter files, a lock.
+
+Records are appended per batch (one write, then fsync), keyed by spec id, so a rerun of the same
+command resumes: finished ids are skipped. A torn last line from a crash is set aside, not trusted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import yaml
+
+from .config import Config, config_hash
+from .errors import RunError
+from .spec import Record, Rejected
+
+
+class RunStore:
+    def __init__(self, output_dir: str | Path):
+        self.out = Path(output_dir)
+        self.dir = self.out / "run"
+        self.records_path = self.dir / "records.jsonl"
+        self.rejected_path = self.dir / "rejected.jsonl"
+        self.lock_path = self.dir / "lock"
+        self.warnings: list[str] = []
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def open(self, cfg: Config, fresh: bool = False) -> "RunStore":
+        """Create or resume the run dir; refuse a different config unless ``fresh``."""
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            probe = self.dir / ".write-test"
+            probe.write_text("ok")
+            probe.unlink()
+        except OSError as exc:
+            raise RunError(f"cannot write to output dir {self.out}: {exc.strerror or exc}") from None
+        self._lock()
+        h = config_hash(cfg)
+        hash_file = self.dir / "config.hash"
+        if hash_file.exists() and hash_file.read_text().strip() != h:
+            if not fresh:
+                self.release()
+                raise RunError(f"{self.out} holds a run with a different config; use another --output, "
+                               "or --fresh to discard it and start over")
+        if fresh:
+            for p in (self.records_path, self.rejected_path, self.dir / "taxonomy.json"):
+                p.unlink(missing_ok=True)
+        (self.dir / "config.yaml").write_text(yaml.safe_dump(json.loads(cfg.model_dump_json()), sort_keys=False))
+        hash_file.write_text(h + "\n")
+        return self
+
+    def _lock(self) -> None:
+        while True:
+            try:
+                fd = os.open(self.lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+                os.write(fd, str(os.getpid()).encode())
+                os.close(fd)
+                return
+            except FileExistsError:
+                try:
+                    pid = int(self.lock_path.read_text().strip() or 0)
+                except (OSError, ValueError):
+                    pid = 0
+                if pid and pid != os.getpid() and _alive(pid):
+                    raise RunError(f"{self.out} is in use by another dialoguesynth process (pid {pid})") from None
+                self.lock_path.unlink(missing_ok=True)  # stale: its process is gone
+
+    def release(self) -> None:
+        try:
+            if self.lock_path.read_text().strip() == str(os.getpid()):
+                self.lock_path.unlink()
+        except OSError:
+            pass
+
+    # -- records -----------------------------------------------------------------------------
+    def _read(self, path: Path, model):
+        if not path.exists():
+            return []
+        rows, bad = [], 0
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for line in lines:
+            if not line.strip():
+                continue
+            try:
+                rows.append(model.model_validate_json(line))
+            except ValueError:
+                bad += 1
+        if bad:
+            quarantine = path.with_suffix(path.suffix + ".corrupt")
+            shutil.copyfile(path, quarantine)
+            path.write_text("".join(r.model_dump_json() + "\n" for r in rows), encoding="utf-8")
+            self.warnings.append(f"{bad} unreadable line(s) in {path.name} set aside in {quarantine.name}; those records are regenerated")
+        return rows
+
+    def records(self) -> list[Record]:
+        return self._read(self.records_path, Record)
+
+    def rejected(self) -> list[Rejected]:
+        return self._read(self.rejected_path, Rejected)
+
+    def append(self, records: list[Record], rejected: list[Rejected]) -> None:
+        for path, rows in ((self.records_path, records), (self.rejected_path, rejected)):
+            if not rows:
+                continue
+            data = "".join(r.model_dump_json() + "\n" for r in rows).encode()
+            try:
+                with path.open("ab") as f:
+                    f.write(data)
+                    f.flush()
+                    os.fsync(f.fileno())
+            except OSError as exc:
+                raise RunError(f"could not save results to {path}: {exc.strerror or exc}; finished records so far are kept, rerun to resume") from None
+
+    # -- small json side files ---------------------------------------------------------------
+    def load_json(self, name: str):
+        p = self.dir / name
+        return json.loads(p.read_text()) if p.exists() else None
+
+    def save_json(self, name: str, data) -> None:
+        tmp = self.dir / (name + ".tmp")
+        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False))
+        os.replace(tmp, self.dir / name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
