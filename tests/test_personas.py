@@ -1,0 +1,69 @@
+import numpy as np
+import pytest
+
+from dialoguesynth.catalogs import load_persona_catalog
+from dialoguesynth.errors import ConfigError
+from dialoguesynth.sampling.personas import PersonaSampler
+from dialoguesynth.spec import TRAITS
+
+
+@pytest.fixture(scope="module")
+def sampler():
+    return PersonaSampler(load_persona_catalog())
+
+
+def test_marginals_match_targets(sampler):
+    rng = np.random.default_rng(1)
+    x = np.array([sampler.ocean(rng) for _ in range(10_000)])
+    bf = load_persona_catalog().big_five
+    for i, t in enumerate(TRAITS):
+        assert abs(x[:, i].mean() - bf.traits[t].mean) < 0.04, t
+        assert abs(x[:, i].std() - bf.traits[t].sd) < 0.05, t  # clipping to 1..5 shaves a little
+
+
+def test_correlations_honoured(sampler):
+    rng = np.random.default_rng(2)
+    x = np.array([sampler.ocean(rng) for _ in range(10_000)])
+    r = np.corrcoef(x.T)
+    target = load_persona_catalog().big_five.correlation_matrix()
+    for i in range(5):
+        for j in range(i + 1, 5):
+            assert np.sign(r[i, j]) == np.sign(target[i, j])
+            assert abs(r[i, j] - target[i, j]) < 0.05, (TRAITS[i], TRAITS[j])
+
+
+def test_sd_scale_widens_spread():
+    wide = PersonaSampler(load_persona_catalog(), sd_scale=1.5)
+    rng = np.random.default_rng(3)
+    x = np.array([wide.ocean(rng) for _ in range(5000)])
+    assert x[:, 2].std() > 1.2 * load_persona_catalog().big_five.traits["extraversion"].sd
+
+
+def test_demographics_consistent_and_deterministic(sampler):
+    p1 = sampler.sample(np.random.default_rng(5), (66, 85), "female")
+    p2 = sampler.sample(np.random.default_rng(5), (66, 85), "female")
+    assert p1 == p2
+    assert 66 <= p1.age <= 85 and p1.gender == "female" and p1.name
+    assert set(p1.ocean) == set(TRAITS)
+
+
+def test_descriptors_follow_scores(sampler):
+    high = sampler.mean + 2 * sampler.sd
+    got = sampler.descriptors(high, np.random.default_rng(0))
+    cat = load_persona_catalog().descriptors.descriptors
+    assert len(got) == 5 and all(any(d in cat[t]["high"] for t in TRAITS) for d in got)
+    assert sampler.descriptors(sampler.mean.copy(), np.random.default_rng(0)) == []
+
+
+def test_bad_catalog_error_is_readable(tmp_path):
+    import shutil
+
+    from dialoguesynth.catalogs import catalog_dir
+
+    d = tmp_path / "personas"
+    shutil.copytree(catalog_dir("personas"), d)
+    text = (d / "big_five.yaml").read_text().replace("openness-extraversion: 0.31", "openness-extroversion: 0.31")
+    (d / "big_five.yaml").write_text(text)
+    with pytest.raises(ConfigError, match="openness-extroversion") as e:
+        load_persona_catalog(d)
+    assert "\n" not in str(e.value)

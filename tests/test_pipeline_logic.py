@@ -1,0 +1,130 @@
+"""Pipeline logic (batching, retries, dead-letter, dedup, resume, export) on a FAKE engine.
+These are unit tests of our code around the engine; the real engine runs in test_e2e_vllm.py."""
+
+import json
+
+import datasets
+import pytest
+
+from dialoguesynth.errors import RunError
+from dialoguesynth.pipeline import Generator
+from fakes import FakeBackend
+
+
+def gen(cfg, backend=None, **kw):
+    return Generator(cfg, backend=backend or FakeBackend(**kw), progress=False)
+
+
+def test_batched_calls_and_export(tmp_path, cfg_factory):
+    cfg = cfg_factory(num_dialogues=10, run__batch_size=10)
+    fake = FakeBackend()
+    ds = gen(cfg, fake).run(tmp_path / "o")
+    # subtopics, plan, dialogue, summary: one engine call each for the whole batch
+    assert fake.calls == [20, 10, 10, 10]
+    assert len(ds) == 10
+    again = datasets.load_from_disk(str(tmp_path / "o"))
+    assert again["id"] == ds["id"]
+    row = ds[0]
+    assert row["plan"] and row["summary"] and row["subtopic"].startswith("situation")
+    assert {t["speaker"] for t in row["turns"]} == {"#Person1#", "#Person2#"}
+    assert row["num_turns"] == row["target_turns"]
+    assert 1 <= row["p1_openness"] <= 5 and row["p2_name"]
+    assert row["model"] == "embedded:SmolLM2-135M-Instruct" and row["prompt_version"] == "v1"
+    assert row["tokens_dialogue"] > 0 and json.loads(row["spec_json"])["id"] == row["id"]
+    for f in ("README.md", "dialogues.parquet", "dialogues.jsonl", "rejected.jsonl", "summary.json"):
+        assert (tmp_path / "o" / f).is_file()
+    card = (tmp_path / "o" / "README.md").read_text()
+    assert card.startswith("---\n") and "accepted: 10" in card
+
+
+def test_retries_then_dead_letter(tmp_path, cfg_factory):
+    cfg = cfg_factory(num_dialogues=12, checks__max_retries=0)
+    ds = gen(cfg, junk_every=3).run(tmp_path / "o")
+    rejected = [json.loads(x) for x in (tmp_path / "o" / "rejected.jsonl").read_text().splitlines()]
+    assert len(ds) + len(rejected) == 12
+    assert rejected and all(r["reason"] == "repetitive" and r["raw"] and r["spec"]["id"] for r in rejected)
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["rejected_by_reason"] == {"dialogue:repetitive": len(rejected)}
+
+    # with retries, junk is regenerated with a new seed and passes
+    ds2 = gen(cfg_factory(num_dialogues=12, checks__max_retries=2), junk_every=3).run(tmp_path / "o2")
+    assert len(ds2) > len(ds)
+    assert max(ds2["attempts"]) > 1
+    assert len(set(ds2["render_seed"])) == len(ds2)
+
+
+def test_exact_duplicates_removed_with_twin(tmp_path, cfg_factory):
+    cfg = cfg_factory(num_dialogues=6, topics__taxonomy_file=None, reference__exemplars=1)
+    # the fake writes the same words for every record, but turn counts differ: duplicates share a count
+    ds = gen(cfg, duplicate_all=True).run(tmp_path / "o")
+    rejected = [json.loads(x) for x in (tmp_path / "o" / "rejected.jsonl").read_text().splitlines()]
+    dups = [r for r in rejected if r["stage"] == "dedup"]
+    assert len(ds) + len(rejected) == 6
+    assert all(d["duplicate_of"] in ds["id"] for d in dups)
+    assert len(set(ds["dialogue"])) == len(ds)
+
+
+def test_resume_skips_finished_and_matches_uninterrupted(tmp_path, cfg_factory):
+    full = gen(cfg_factory(num_dialogues=8)).run(tmp_path / "full")
+    part = tmp_path / "part"
+    gen(cfg_factory(num_dialogues=3)).run(part, fresh=True)  # a different config: needs --fresh later
+    with pytest.raises(RunError, match="different config"):
+        gen(cfg_factory(num_dialogues=8)).run(part)
+    gen(cfg_factory(num_dialogues=8)).run(part, fresh=True)
+    fake = FakeBackend()
+    again = gen(cfg_factory(num_dialogues=8), fake).run(part)
+    assert fake.calls == []  # everything was done: the engine is never asked
+    assert again["id"] == full["id"] and again["dialogue"] == full["dialogue"]
+
+
+def test_resume_after_partial_records(tmp_path, cfg_factory):
+    out = tmp_path / "o"
+    full = gen(cfg_factory(num_dialogues=8)).run(tmp_path / "ref")
+    gen(cfg_factory(num_dialogues=8)).run(out)
+    rec = out / "run" / "records.jsonl"
+    lines = rec.read_text().splitlines(keepends=True)
+    rec.write_text("".join(lines[:5]) + lines[5][:40])  # a crash mid-append: torn last line
+    g = gen(cfg_factory(num_dialogues=8))
+    ds = g.run(out)
+    assert ds["id"] == full["id"] and ds["dialogue"] == full["dialogue"]
+    assert any("set aside" in w for w in g.warnings)
+    assert (out / "run" / "records.jsonl.corrupt").exists()
+
+
+def test_run_lock(tmp_path, cfg_factory):
+    import os
+
+    from dialoguesynth.store import RunStore
+
+    cfg = cfg_factory()
+    a = RunStore(tmp_path / "o").open(cfg)
+    (tmp_path / "o" / "run" / "lock").write_text(str(os.getppid()))  # held by a live process
+    with pytest.raises(RunError, match="in use"):
+        RunStore(tmp_path / "o").open(cfg)
+    (tmp_path / "o" / "run" / "lock").write_text("999999999")  # stale: no such process
+    RunStore(tmp_path / "o").open(cfg).release()
+    a.release()
+
+
+def test_template_plan_and_ablations(tmp_path, cfg_factory):
+    fake = FakeBackend()
+    ds = gen(cfg_factory(num_dialogues=4, plan__strategy="template", personas__enabled=False, topics__expand=False), fake).run(tmp_path / "o")
+    assert fake.calls == [4, 4]  # no subtopic or plan calls
+    assert "Person1 (Person1)" in ds[0]["plan"] and ds[0]["p1_name"] == ""
+    assert ds[0]["subtopic"] == ds[0]["topic"]
+
+
+def test_push_to_hub_reaches_the_call(tmp_path, cfg_factory, monkeypatch):
+    from typer.testing import CliRunner
+
+    import dialoguesynth.pipeline as pipeline
+    from dialoguesynth.cli import app
+
+    pushed = []
+    monkeypatch.setattr(pipeline, "make_backend", lambda cfg: FakeBackend())
+    monkeypatch.setattr(datasets.Dataset, "push_to_hub", lambda self, repo, **kw: pushed.append((repo, len(self))))
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"num_dialogues: 3\nreference: {{path: {cfg_factory().reference.path}}}\n")
+    res = CliRunner().invoke(app, ["generate", "-c", str(cfg), "-o", str(tmp_path / "o"), "--push-to-hub", "me/corpus", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert pushed == [("me/corpus", 3)]
