@@ -101,6 +101,7 @@ class PlanConfig(StageSampling):
 
 
 class RenderConfig(StageSampling):
+    max_tokens: int = Field(512, ge=1)
     guided: bool = Field(True, description="regex-guided decoding for exactly the target turn count")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections import Counter
 import time
 from collections.abc import Iterator
 from itertools import islice
@@ -189,6 +190,7 @@ class Generator:
             "wall_s": round(wall_s, 1),
             "generation_s": round(stats["engine_s"], 1),
             "completion_tokens": stats["tokens"],
+            "coverage": dict(Counter(f"{r.spec.context.topic} / {r.spec.context.subtopic}" for r in records).most_common()),
             "warnings": self.warnings,
         }
 

@@ -43,4 +43,5 @@ class StageProgress:
             self.offsets[stage] = (prev_done, prev_total)
         self.current[stage] = (done, total)
         self.add(stage, prev_total + total)
-        self.progress.update(self.tasks[stage], completed=prev_done + done, tps=f"{tps:,.0f} tok/s" if tps > 0 else "")
+        fields = {"tps": f"{tps:,.0f} tok/s"} if tps > 0 else {"tps": ""} if tps == 0 else {}  # -1: keep the last rate
+        self.progress.update(self.tasks[stage], completed=prev_done + done, **fields)

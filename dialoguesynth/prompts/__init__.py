@@ -1,7 +1,7 @@
 """Prompt templates are data: ``prompts/<version>/<name>.txt`` with ``{field}`` placeholders.
 
-A line whose placeholders are all ``None`` is dropped, so optional parts of a spec (personas off,
-no speech features, no plan) need no branching in code.
+A line whose placeholders are all ``None`` is dropped, and so is a `` | ``-separated segment of a
+line, so optional parts of a spec (personas off, no speech features, no plan) need no branching in code.
 """
 
 from __future__ import annotations
@@ -24,12 +24,19 @@ def template(version: str, name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def _fill(part: str, fields: dict[str, object]) -> str | None:
+    names = [f for _, f, _, _ in string.Formatter().parse(part) if f]
+    if names and all(fields.get(n) is None for n in names):
+        return None
+    return part.format(**{n: fields.get(n) for n in names})
+
+
 def render(version: str, name: str, **fields: object) -> str:
-    """Fill a template; drop lines whose every placeholder is None."""
+    """Fill a template; drop lines and `` | `` segments whose every placeholder is None."""
     out = []
     for line in template(version, name).splitlines(keepends=True):
-        names = [f for _, f, _, _ in string.Formatter().parse(line) if f]
-        if names and all(fields.get(n) is None for n in names):
-            continue
-        out.append(line.format(**{n: fields.get(n) for n in names}))
+        body, end = (line[:-1], "\n") if line.endswith("\n") else (line, "")
+        parts = [p for p in (_fill(seg, fields) for seg in body.split(" | ")) if p is not None]
+        if parts:
+            out.append(" | ".join(parts) + end)
     return "".join(out)

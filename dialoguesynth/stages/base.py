@@ -86,4 +86,6 @@ class StageRunner:
             if still and attempt + 1 < self.max_attempts:
                 total += len(still)
             pending = still
+        if self.on_progress:
+            self.on_progress(stage.name, done_before, total, -1.0)  # every request sent is finished
         return outcomes

@@ -1,0 +1,79 @@
+"""Compare render-prompt arms on identical specs with one shared vLLM engine.
+
+First-attempt pass rate (no retries), rejection reasons, and simple shape statistics, per arm.
+    .venv/bin/python evaluations/compare_prompts.py [--n 48] [--out evaluations/results/DATE-prompt-arms]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import re
+import statistics
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+ARMS = {
+    "v1 (multi-line header)": {"prompt_version": "v1"},
+    "v2 (one-line header)": {"prompt_version": "v2"},
+    "v2 + template plan in prompt": {"prompt_version": "v2", "plan__enabled": True, "plan__strategy": "template",
+                                     "plan__in_render_prompt": True},
+}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=48)
+    ap.add_argument("--config", default=str(HERE / "configs" / "demo.yaml"))
+    ap.add_argument("--out", default=str(HERE / "results" / f"{datetime.date.today()}-prompt-arms"))
+    args = ap.parse_args()
+
+    from dialoguesynth import Generator, load_config
+    from dialoguesynth.backends import make_backend
+
+    base = dict(num_dialogues=args.n, checks__max_retries=0, topics__expand=False, plan__enabled=False,
+                summary__enabled=False)
+    backend = make_backend(load_config(args.config, **base))
+    rows = []
+    for name, overrides in ARMS.items():
+        cfg = load_config(args.config, **{**base, **overrides})
+        with tempfile.TemporaryDirectory() as tmp:
+            t = time.monotonic()
+            ds = Generator(cfg, backend=backend, progress=False).run(Path(tmp) / "o")
+            wall = time.monotonic() - t
+            rejected = [json.loads(x) for x in (Path(tmp) / "o" / "rejected.jsonl").read_text().splitlines()]
+        first = [t[0]["text"] for t in ds["turns"]] if len(ds) else []
+        rows.append({
+            "arm": name, "overrides": overrides, "n": args.n, "passed": len(ds),
+            "pass_rate": round(len(ds) / args.n, 3),
+            "rejections": dict(Counter(r["reason"] for r in rejected)),
+            # a first turn like "firstname: Jack" echoes the header instead of speaking
+            "first_turn_label_like": sum(bool(re.match(r"\s*[\w ]{1,20}:", f)) for f in first),
+            "mean_words_per_turn": round(statistics.mean(len(t["text"].split()) for d in ds["turns"] for t in d), 1) if len(ds) else 0,
+            "turns_on_target": sum(a == b for a, b in zip(ds["num_turns"], ds["target_turns"])) if len(ds) else 0,
+            "wall_s": round(wall, 1),
+            "example": ds[0]["dialogue"][:400] if len(ds) else "",
+        })
+        print(json.dumps({k: v for k, v in rows[-1].items() if k != "example"}), flush=True)
+    backend.close()
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(json.dumps(rows, indent=2))
+    md = ["| arm | pass (first attempt) | rejections | label-like first turns | words/turn | turns on target |", "|---|---|---|---|---|---|"]
+    md += [f"| {r['arm']} | {r['passed']}/{r['n']} | {r['rejections'] or '-'} | {r['first_turn_label_like']} | "
+           f"{r['mean_words_per_turn']} | {r['turns_on_target']}/{r['passed']} |" for r in rows]
+    (out / "results.md").write_text(
+        f"Command: `.venv/bin/python evaluations/compare_prompts.py --n {args.n}`\n"
+        f"Config: `{Path(args.config).relative_to(HERE.parent) if Path(args.config).is_relative_to(HERE.parent) else args.config}` "
+        "with retries 0, no subtopic expansion, no summary; same specs in every arm.\n\n" + "\n".join(md) + "\n")
+    print("\n".join(md))
+
+
+if __name__ == "__main__":
+    main()

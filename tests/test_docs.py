@@ -1,0 +1,27 @@
+"""The README's config block is the real config: it must load and equal the defaults."""
+
+import json
+import re
+from pathlib import Path
+
+import yaml
+
+from dialoguesynth.config import Config, load_config
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_readme_config_block_is_the_default(tmp_path):
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"```yaml\n(seed: 0.*?)```", readme, re.S).group(1)
+    f = tmp_path / "c.yaml"
+    f.write_text(block)
+    documented = json.loads(load_config(f).model_dump_json())
+    documented["reference"]["path"] = Config().reference.path.as_posix()  # resolved against the file's folder
+    assert documented == json.loads(Config().model_dump_json())
+    assert set(yaml.safe_load(block)) == set(Config.model_fields)
+
+
+def test_demo_config_loads():
+    cfg = load_config(ROOT / "evaluations" / "configs" / "demo.yaml")
+    assert cfg.num_dialogues >= 32 and cfg.model.name == "embedded"
