@@ -22,7 +22,8 @@ class ModelConfig(Strict):
     """Which model writes the text and how the engine runs it."""
 
     name: str = Field("embedded", description="'embedded' (SmolLM2-135M), an HF model folder, or an HF id in the local cache")
-    backend: Literal["vllm", "openai"] = "vllm"
+    backend: str = Field("vllm", pattern=r"^(vllm|openai|[\w.]+:\w+)$",
+                         description="vllm | openai | module:Class (your own Backend, constructed with the Config)")
     dtype: Literal["bfloat16", "float16", "float32", "auto"] = "bfloat16"
     enforce_eager: bool = Field(True, description="skip torch.compile: loads ~4x faster on CPU, ~20% slower decode")
     max_model_len: int = Field(2048, ge=256)
@@ -65,6 +66,7 @@ class PersonasConfig(Strict):
     enabled: bool = True
     catalog_dir: Path | None = Field(None, description="folder with big_five.yaml, descriptors.yaml, demographics.yaml")
     sd_scale: float = Field(1.0, gt=0, description="multiply every trait SD (local spread dial)")
+    llm_description: bool = Field(False, description="the LLM writes a one-line persona per speaker, tied to the subtopic")
 
 
 class ContextConfig(Strict):
@@ -120,6 +122,7 @@ class ChecksConfig(Strict):
     max_repeated_turn_fraction: float = Field(0.34, ge=0, le=1)
     min_words: int = Field(20, ge=0)
     max_retries: int = Field(2, ge=0)
+    near_duplicate_threshold: float | None = Field(0.8, gt=0, le=1, description="MinHash Jaccard above which a dialogue is a near-duplicate; null: exact only")
 
 
 class RunConfig(Strict):

@@ -13,8 +13,8 @@ from pathlib import Path
 import datasets
 
 from .backends import Backend, make_backend
-from .checks import fingerprint
 from .config import Config, load_config
+from .dedup import Deduper
 from .export import export, rejection_counts
 from .models import display_name
 from .parsing import flatten
@@ -25,6 +25,7 @@ from .sampling.subtopics import Taxonomy
 from .spec import ConversationSpec, Record, Rejected
 from .stages.base import StageRunner
 from .stages.dialogue import DialogueStage
+from .stages.persona import PersonaLineStage
 from .stages.plan import PlanStage, template_plan
 from .stages.summary import SummaryStage
 from .store import RunStore
@@ -99,7 +100,9 @@ class Generator:
         cfg = self.cfg
         records, rejected = store.records(), store.rejected()
         done = {r.spec.id for r in records} | {r.spec.id for r in rejected}
-        seen = {fingerprint(r.dialogue): r.spec.id for r in records}
+        seen = Deduper(cfg.checks.near_duplicate_threshold)
+        for r in records:
+            seen.add(r.spec.id, r.dialogue)
         stats = {"resumed": len(done), "tokens": 0, "engine_s": 0.0}
         if len(done) >= cfg.num_dialogues:
             return records, rejected, stats
@@ -119,10 +122,18 @@ class Generator:
             bars.advance("dialogues", len(batch))
         return records, rejected, stats
 
-    def _batch(self, specs: list[ConversationSpec], runner: StageRunner, seen: dict[str, str]):
+    def _batch(self, specs: list[ConversationSpec], runner: StageRunner, seen: Deduper):
         cfg, pool = self.cfg, self.pool
         rejected: list[Rejected] = []
         tokens: dict[str, dict[str, int]] = {s.id: {} for s in specs}
+
+        # optional LLM persona lines (a failure leaves the line empty: it is an extra, not a gate)
+        if cfg.personas.enabled and cfg.personas.llm_description:
+            items = [(s, i) for s in specs for i in range(2)]
+            for (s, i), o in zip(items, runner.run(PersonaLineStage(cfg), items)):
+                tokens[s.id]["persona"] = tokens[s.id].get("persona", 0) + o.tokens
+                if o.reason is None:
+                    s.personas[i].description = o.value
 
         # plan
         if not cfg.plan.enabled:
@@ -148,12 +159,11 @@ class Generator:
                 rejected.append(Rejected(spec=s, stage="dialogue", reason=o.reason, raw=o.output.text, attempts=o.attempts))
                 continue
             text = flatten(o.value)
-            fp = fingerprint(text)
-            if fp in seen:
-                rejected.append(Rejected(spec=s, stage="dedup", reason="exact_duplicate", raw=text, attempts=o.attempts,
-                                         duplicate_of=seen[fp]))
+            twin, reason = seen.twin(text)
+            if twin is not None:
+                rejected.append(Rejected(spec=s, stage="dedup", reason=reason, raw=text, attempts=o.attempts, duplicate_of=twin))
                 continue
-            seen[fp] = s.id
+            seen.add(s.id, text)
             dialogues[s.id] = (o, text)
         specs = [s for s in specs if s.id in dialogues]
 
@@ -166,7 +176,7 @@ class Generator:
                     summaries[s.id] = o.value
                 else:
                     del summaries[s.id]
-                    del seen[fingerprint(dialogues[s.id][1])]
+                    seen.remove(s.id, dialogues[s.id][1])
                     rejected.append(Rejected(spec=s, stage="summary", reason=o.reason, raw=o.output.text, attempts=o.attempts))
 
         records = [
@@ -190,9 +200,15 @@ class Generator:
             "wall_s": round(wall_s, 1),
             "generation_s": round(stats["engine_s"], 1),
             "completion_tokens": stats["tokens"],
-            "coverage": dict(Counter(f"{r.spec.context.topic} / {r.spec.context.subtopic}" for r in records).most_common()),
+            "coverage": _coverage(r.spec for r in records),
+            # what dedup removed, so it cannot skew the distribution silently
+            "dedup_removed": _coverage(r.spec for r in rejected if r.stage == "dedup"),
             "warnings": self.warnings,
         }
+
+
+def _coverage(specs) -> dict[str, int]:
+    return dict(Counter(f"{s.context.topic} / {s.context.subtopic}" for s in specs).most_common())
 
 
 class _LazyBackend:

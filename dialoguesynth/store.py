@@ -48,8 +48,8 @@ class RunStore:
         if fresh:
             for p in (self.records_path, self.rejected_path, self.dir / "taxonomy.json"):
                 p.unlink(missing_ok=True)
-        (self.dir / "config.yaml").write_text(yaml.safe_dump(json.loads(cfg.model_dump_json()), sort_keys=False))
-        hash_file.write_text(h + "\n")
+        self._atomic_write("config.yaml", yaml.safe_dump(json.loads(cfg.model_dump_json()), sort_keys=False))
+        self._atomic_write("config.hash", h + "\n")
         return self
 
     def _lock(self) -> None:
@@ -120,9 +120,16 @@ class RunStore:
         return json.loads(p.read_text()) if p.exists() else None
 
     def save_json(self, name: str, data) -> None:
+        self._atomic_write(name, json.dumps(data, indent=2, ensure_ascii=False))
+
+    def _atomic_write(self, name: str, text: str) -> None:
+        """Temp file then rename: a kill leaves the old file or the new one, never half of one."""
         tmp = self.dir / (name + ".tmp")
-        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False))
-        os.replace(tmp, self.dir / name)
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, self.dir / name)
+        except OSError as exc:
+            raise RunError(f"could not write {self.dir / name}: {exc.strerror or exc}") from None
 
 
 def _alive(pid: int) -> bool:

@@ -54,3 +54,18 @@ class FakeBackend:
 
     def close(self):
         self.closed = True
+
+
+class SlowFakeBackend(FakeBackend):
+    """FAKE engine for the chaos test: built from a Config like a plugin backend, slow enough to be
+    killed mid-run. Used via `model.backend: fakes:SlowFakeBackend` with tests/ on PYTHONPATH."""
+
+    def __init__(self, cfg=None, delay_s: float = 0.15):
+        super().__init__()
+        self.delay_s = delay_s
+
+    def generate(self, requests, progress=None):
+        import time
+
+        time.sleep(self.delay_s)
+        return super().generate(requests, progress)

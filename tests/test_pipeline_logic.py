@@ -128,3 +128,11 @@ def test_push_to_hub_reaches_the_call(tmp_path, cfg_factory, monkeypatch):
     res = CliRunner().invoke(app, ["generate", "-c", str(cfg), "-o", str(tmp_path / "o"), "--push-to-hub", "me/corpus", "--no-progress"])
     assert res.exit_code == 0, res.output
     assert pushed == [("me/corpus", 3)]
+
+
+def test_llm_persona_lines(tmp_path, cfg_factory):
+    fake = FakeBackend()
+    ds = gen(cfg_factory(num_dialogues=3, personas__llm_description=True, topics__expand=False), fake).run(tmp_path / "o")
+    assert fake.calls[0] == 6  # two speakers per spec, one batched call
+    assert ds[0]["p1_persona_line"] and ds[0]["p2_persona_line"]
+    assert json.loads(ds[0]["spec_json"])["personas"][0]["description"] == ds[0]["p1_persona_line"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -24,6 +25,7 @@ class OpenAIBackend:
         self.max_attempts = max_attempts
         self.backoff_s = backoff_s
         key = os.environ.get(cfg.api_key_env, "EMPTY")
+        self._tripped = threading.Event()  # circuit breaker: set once a request exhausted its retries
         self.client = httpx.Client(base_url=cfg.base_url.rstrip("/"), timeout=cfg.timeout_s,
                                    headers={"Authorization": f"Bearer {key}"})
 
@@ -43,6 +45,8 @@ class OpenAIBackend:
     def _one(self, r: GenRequest) -> Completion:
         last = ""
         for attempt in range(self.max_attempts):
+            if self._tripped.is_set():
+                raise ModelError(f"the server at {self.cfg.base_url} is failing; stopped (progress is saved, rerun to resume)")
             try:
                 resp = self.client.post("/completions", json=self._body(r))
                 if resp.status_code in RETRY_STATUS:
@@ -60,9 +64,11 @@ class OpenAIBackend:
                 last = f"{type(exc).__name__}: {exc}"
             # exponential backoff with full jitter
             time.sleep(random.uniform(0, self.backoff_s * 2**attempt))
+        self._tripped.set()
         raise ModelError(f"the server at {self.cfg.base_url} failed {self.max_attempts} times (last: {last}); progress is saved, rerun to resume")
 
     def generate(self, requests: list[GenRequest], progress: ProgressFn | None = None) -> list[Completion]:
+        self._tripped.clear()
         out: list[Completion] = []
         start = time.monotonic()
         tokens = 0

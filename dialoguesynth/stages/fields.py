@@ -8,7 +8,8 @@ from ..spec import ConversationSpec, Persona
 
 def _persona(p: Persona, emotion: str) -> str:
     traits = ", ".join(p.descriptors) if p.descriptors else "even-tempered, nothing unusual"
-    return f"{p.name}, {p.age}, {p.gender}, {p.occupation}; feels {emotion}; {traits}"
+    line = f"{p.name}, {p.age}, {p.gender}, {p.occupation}; feels {emotion}; {traits}"
+    return f"{line}; {p.description}" if p.description else line
 
 
 def spec_fields(spec: ConversationSpec, cfg: Config, plan: str | None = None) -> dict[str, object]:

@@ -1,0 +1,125 @@
+"""Chaos: SIGKILL `dialoguesynth generate` (its whole process tree) at random moments, rerun until
+it completes, and compare with an uninterrupted run of the same config.
+
+    .venv/bin/python evaluations/chaos.py --kills 20 [--config evaluations/configs/chaos.yaml]
+
+Prints and saves "N/N resumes, 0 lost, 0 duplicated" (and whether the texts equal the reference).
+tests/test_chaos.py runs the same driver on a few records with a fake engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import datasets
+
+HERE = Path(__file__).resolve().parent
+
+
+def launch(cmd: list[str], env: dict | None = None) -> subprocess.Popen:
+    # own session: the kill takes the engine's child processes too, like a crash of the machine
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, env=env)
+
+
+def kill_tree(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+def generate_cmd(config: Path, out: Path, extra: list[str] = ()) -> list[str]:
+    return [sys.executable, "-m", "dialoguesynth.cli", "generate", "-c", str(config), "-o", str(out), "--no-progress", *extra]
+
+
+def outcome_ids(out: Path) -> tuple[list[str], list[str]]:
+    """(ids in records.jsonl, ids in rejected.jsonl) as persisted, duplicates included."""
+    def ids(name):
+        p = out / "run" / name
+        return [json.loads(x)["spec"]["id"] for x in p.read_text().splitlines() if x.strip()] if p.exists() else []
+    return ids("records.jsonl"), ids("rejected.jsonl")
+
+
+def run_chaos(config: Path, workdir: Path, kills: int, kill_window: tuple[float, float], seed: int = 0,
+              env: dict | None = None, timeout_s: float = 3600) -> dict:
+    rng = random.Random(seed)
+    ref, out = workdir / "reference", workdir / "chaos"
+    t = time.monotonic()
+    proc = subprocess.run(generate_cmd(config, ref), capture_output=True, text=True, env=env, timeout=timeout_s)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    ref_s = time.monotonic() - t
+
+    killed = 0
+    for _ in range(kills):
+        p = launch(generate_cmd(config, out), env)
+        try:
+            p.wait(timeout=rng.uniform(*kill_window))
+            if p.returncode != 0:
+                raise RuntimeError(f"run failed instead of being killed: {p.stderr.read()[-2000:]}")
+            break  # finished before the kill: the job is done
+        except subprocess.TimeoutExpired:
+            kill_tree(p)
+            killed += 1
+    resumes = 0
+    while True:
+        proc = subprocess.run(generate_cmd(config, out), capture_output=True, text=True, env=env, timeout=timeout_s)
+        resumes += 1
+        if proc.returncode == 0:
+            break
+        if resumes > 3:
+            raise RuntimeError(f"resume keeps failing: {proc.stderr[-2000:]}")
+
+    a, b = datasets.load_from_disk(str(ref)), datasets.load_from_disk(str(out))
+    rec, rej = outcome_ids(out)
+    ref_rec, ref_rej = outcome_ids(ref)
+    expected = set(ref_rec) | set(ref_rej)
+    persisted = rec + rej
+    result = {
+        "kills": killed,
+        "resumed_ok": killed if b["id"] == a["id"] else 0,
+        "lost": len(expected - set(persisted)),
+        "duplicated": len(persisted) - len(set(persisted)),
+        "same_ids_and_order": b["id"] == a["id"],
+        "same_texts": b["dialogue"] == a["dialogue"] and b["summary"] == a["summary"],
+        "same_rejections": sorted(rej) == sorted(ref_rej),
+        "accepted": len(b), "rejected": len(set(rej)), "reference_run_s": round(ref_s, 1),
+        "corrupt_lines_quarantined": sum(1 for _ in (out / "run").glob("*.corrupt")),
+    }
+    result["line"] = f"{result['resumed_ok']}/{killed} resumes, {result['lost']} lost, {result['duplicated']} duplicated"
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--config", default=str(HERE / "configs" / "chaos.yaml"))
+    ap.add_argument("--kills", type=int, default=20)
+    ap.add_argument("--min-s", type=float, default=20.0, help="earliest kill after launch")
+    ap.add_argument("--max-s", type=float, default=90.0, help="latest kill after launch")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", default=str(HERE / "results" / f"{datetime.date.today()}-chaos"))
+    args = ap.parse_args()
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        result = run_chaos(Path(args.config), Path(tmp), args.kills, (args.min_s, args.max_s), args.seed)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    result["command"] = f".venv/bin/python evaluations/chaos.py --kills {args.kills} --min-s {args.min_s} --max-s {args.max_s} --seed {args.seed}"
+    (out / "chaos.json").write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))
+    print(result["line"])
+
+
+if __name__ == "__main__":
+    main()
