@@ -15,7 +15,7 @@ from .errors import DialoguesynthError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Generate realistic, diverse two-party dialogue corpora with local LLMs.")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # messages stay one line, whatever the terminal width
 
 ConfigOpt = typer.Option(None, "--config", "-c", help="YAML config (see README); defaults apply when omitted")
 
@@ -114,7 +114,7 @@ def main() -> None:
     except DialoguesynthError as exc:
         if debug:
             raise
-        console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        console.print(f"[bold red]error:[/] {exc}", highlight=False)
         sys.exit(2)
     except KeyboardInterrupt:
         console.print("[yellow]interrupted[/]")
@@ -122,7 +122,7 @@ def main() -> None:
     except Exception as exc:
         if debug:
             raise
-        console.print(f"[bold red]error:[/] {type(exc).__name__}: {exc} (set DIALOGUESYNTH_DEBUG=1 for a traceback)", highlight=False, soft_wrap=True)
+        console.print(f"[bold red]error:[/] {type(exc).__name__}: {exc} (set DIALOGUESYNTH_DEBUG=1 for a traceback)", highlight=False)
         sys.exit(1)
 
 

@@ -105,6 +105,7 @@ class PlanConfig(StageSampling):
 class RenderConfig(StageSampling):
     max_tokens: int = Field(512, ge=1)
     guided: bool = Field(True, description="regex-guided decoding for exactly the target turn count")
+    label_free_starts: bool = Field(True, description="guided: no ':' in a turn's first 24 characters (stops echoed header labels)")
 
 
 class SummaryConfig(StageSampling):

@@ -90,7 +90,10 @@ class Generator:
     def _taxonomy(self, store: RunStore, runner: StageRunner) -> Taxonomy:
         cached = store.load_json("taxonomy.json")
         if cached:
-            return Taxonomy.model_validate(cached)
+            try:
+                return Taxonomy.model_validate(cached)
+            except ValueError:
+                store.warnings.append("taxonomy.json did not match the expected layout; rebuilt")
         taxonomy, warnings = build_taxonomy(self.cfg, runner if needs_llm(self.cfg) else None)
         self.warnings += warnings
         store.save_json("taxonomy.json", taxonomy.model_dump())

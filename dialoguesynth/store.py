@@ -116,8 +116,16 @@ class RunStore:
 
     # -- small json side files ---------------------------------------------------------------
     def load_json(self, name: str):
+        """The parsed file, or None when absent; a garbled file is set aside (with a warning) and None."""
         p = self.dir / name
-        return json.loads(p.read_text()) if p.exists() else None
+        if not p.exists():
+            return None
+        try:
+            return json.loads(p.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            os.replace(p, p.with_suffix(p.suffix + ".corrupt"))
+            self.warnings.append(f"{name} was unreadable; set aside as {name}.corrupt and rebuilt")
+            return None
 
     def save_json(self, name: str, data) -> None:
         self._atomic_write(name, json.dumps(data, indent=2, ensure_ascii=False))

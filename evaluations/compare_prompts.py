@@ -19,16 +19,18 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 ARMS = {
-    "v1 (multi-line header)": {"prompt_version": "v1"},
-    "v2 (one-line header)": {"prompt_version": "v2"},
+    "v1 (multi-line header)": {"prompt_version": "v1", "render__label_free_starts": False},
+    "v1 + label-free turn starts": {"prompt_version": "v1", "render__label_free_starts": True},
+    "v2 (one-line header)": {"prompt_version": "v2", "render__label_free_starts": False},
     "v2 + template plan in prompt": {"prompt_version": "v2", "plan__enabled": True, "plan__strategy": "template",
-                                     "plan__in_render_prompt": True},
+                                     "plan__in_render_prompt": True, "render__label_free_starts": False},
 }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=48)
+    ap.add_argument("--arms", default=",".join(ARMS), help="comma-separated arm names to run")
     ap.add_argument("--config", default=str(HERE / "configs" / "demo.yaml"))
     ap.add_argument("--out", default=str(HERE / "results" / f"{datetime.date.today()}-prompt-arms"))
     args = ap.parse_args()
@@ -40,7 +42,7 @@ def main() -> None:
                 summary__enabled=False)
     backend = make_backend(load_config(args.config, **base))
     rows = []
-    for name, overrides in ARMS.items():
+    for name, overrides in ((a, ARMS[a]) for a in args.arms.split(",")):
         cfg = load_config(args.config, **{**base, **overrides})
         with tempfile.TemporaryDirectory() as tmp:
             t = time.monotonic()

@@ -61,3 +61,16 @@ def test_parsers_never_crash(text):
     assert (reason is None) == bool(items)
     line, reason = parse_line(text)
     assert isinstance(line, str)
+
+
+def test_turns_regex():
+    import re
+
+    from dialoguesynth.stages.dialogue import turns_regex
+
+    r = turns_regex(3)
+    assert re.fullmatch(r, " Hi there, how are you today?\n#Person2#: Fine, thanks, I am doing well: really.\n#Person1#: ok\n")
+    assert not re.fullmatch(r, " firstname: Jack\n#Person2#: Fine.\n#Person1#: ok\n")  # echoed label
+    assert not re.fullmatch(r, " Hi\n#Person2#: Fine.\n")  # two turns, not three
+    assert not re.fullmatch(r, " Hi\n#Person1#: Fine.\n#Person2#: ok\n")  # speakers must alternate
+    assert re.fullmatch(turns_regex(2, label_free=False), " firstname: Jack\n#Person2#: Fine.\n")

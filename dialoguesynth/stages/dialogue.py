@@ -16,9 +16,15 @@ from .fields import spec_fields
 TURN_CHARS = 240  # a turn longer than this (~50 words) is never DialogSum-like
 
 
-def turns_regex(n: int) -> str:
+LABEL_FREE = 24  # no colon in a turn's first characters: tiny models echo header labels ("firstname: Jack")
+
+
+def turns_regex(n: int, label_free: bool = True) -> str:
     """Exactly ``n`` alternating turns after the prompt's ``#Person1#:``, ending in a newline."""
-    line = f"[^\\n#]{{1,{TURN_CHARS}}}"
+    if label_free:
+        line = f"(?:[^\\n#:]{{1,{LABEL_FREE}}}|[^\\n#:]{{{LABEL_FREE}}}[^\\n#]{{1,{TURN_CHARS - LABEL_FREE}}})"
+    else:
+        line = f"[^\\n#]{{1,{TURN_CHARS}}}"
     rest = "".join(f"\\n#Person{2 if k % 2 else 1}#: {line}" for k in range(1, n))
     return f" {line}{rest}\\n"
 
@@ -49,7 +55,7 @@ class DialogueStage(Stage[tuple[ConversationSpec, str | None]]):
         return GenRequest(
             prompt=self.prompt(spec, plan), max_tokens=r.max_tokens, temperature=r.temperature, top_p=r.top_p,
             seed=seed, stop=["\n\n", "\nTopic:"],
-            regex=turns_regex(spec.context.target_turns) if r.guided else None,
+            regex=turns_regex(spec.context.target_turns, r.label_free_starts) if r.guided else None,
         )
 
     def parse(self, item, completion: Completion):
