@@ -16,10 +16,10 @@ def _norm(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
-def leaked(spec: ConversationSpec, text: str) -> str | None:
+def leaked(spec: ConversationSpec | None, text: str) -> str | None:
     """What of the spec was copied verbatim into the dialogue (descriptors, trait names, header labels)."""
     low = text.lower()
-    for persona in spec.personas or ():
+    for persona in (spec.personas if spec else None) or ():
         for d in persona.descriptors:
             if d.lower() in low:
                 return f"descriptor {d!r}"
@@ -30,8 +30,9 @@ def leaked(spec: ConversationSpec, text: str) -> str | None:
     return f"label {m.group(0)!r}" if m else None
 
 
-def check_dialogue(turns: list[Turn], finish_reason: str | None, spec: ConversationSpec, cfg: ChecksConfig) -> str | None:
-    """None when the dialogue passes, else a short reason (the rejection category)."""
+def check_dialogue(turns: list[Turn], finish_reason: str | None, spec: ConversationSpec | None, cfg: ChecksConfig) -> str | None:
+    """None when the dialogue passes, else a short reason (the rejection category). Without a spec
+    (other tools' corpora) only the spec-free checks apply."""
     if not turns:
         return "empty"
     if finish_reason == "length":

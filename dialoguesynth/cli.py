@@ -98,6 +98,29 @@ def specs(
     console.print(f"wrote {num} specs to {output}")
 
 
+@app.command()
+def evaluate(
+    dataset: Path = typer.Argument(..., help="a dialoguesynth output folder, or a jsonl/json/csv/parquet with a 'dialogue' column"),
+    reference: Path = typer.Option(Path("../shared/data/dialogsum/dev.jsonl"), "--reference", "-r", help="real in-domain dialogues"),
+    out: Path = typer.Option(None, "--out", "-o", help="report folder (default: DATASET/eval or DATASET.eval)"),
+    max_n: int = typer.Option(1000, "--max", min=10, help="dialogues evaluated at most (random sample)"),
+    self_check: Path = typer.Option(Path("../shared/data/dialogsum/train.jsonl"), "--self-check-data",
+                                    help="real dialogues scored as if synthetic (sanity check of the realism metrics)"),
+):
+    """Score a corpus: quality, diversity among passing dialogues, realism vs REFERENCE, adherence."""
+    from .evaluate.report import evaluate as run_eval
+
+    if not dataset.exists():
+        raise DialoguesynthError(f"dataset not found: {dataset}")
+    out = out or (dataset / "eval" if dataset.is_dir() else dataset.with_suffix(".eval"))
+    r = run_eval(dataset, reference, out, max_n=max_n, self_check_path=self_check)
+    q, d, rl = r["quality"], r["diversity_among_passing"], r["realism"]
+    console.print(f"pass rate {q['pass_rate']:.1%} ({q['passed']}/{q['requested']}); among passing: distinct-2 {d['distinct_2']}, "
+                  f"Vendi {d['vendi']}, self-BLEU {d['self_bleu']}; realism AUC {rl['c2st_auc']} (0.5 = real-like), "
+                  f"Fréchet {rl['frechet']} (floor {rl['frechet_floor_real_vs_real']})")
+    console.print(f"[bold green]report:[/] {out / 'report.md'} (also report.json, report.html)")
+
+
 @app.command("prepare-model")
 def prepare_model(force: bool = typer.Option(False, "--force", help="convert again even if cached")):
     """Convert the embedded SmolLM2-135M-Instruct GGUF to an HF folder once and cache it."""

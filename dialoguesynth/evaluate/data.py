@@ -1,0 +1,47 @@
+"""Load dialogues to evaluate: a dialoguesynth output folder, or any jsonl/json/csv/parquet with a
+``dialogue`` column (so other tools' corpora can be scored too)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from ..errors import ConfigError
+from ..sampling.exemplars import load_reference
+
+_TAG = re.compile(r"^\s*#?\s*Person\s*\d+\s*#?\s*:\s*", re.I | re.M)
+
+
+def strip_tags(dialogue: str) -> str:
+    """Speaker tags removed, so ``#Person1#`` does not dominate n-grams and embeddings."""
+    return _TAG.sub("", dialogue).strip()
+
+
+def turns_of(dialogue: str) -> list[str]:
+    return [t for t in (strip_tags(line) for line in dialogue.splitlines()) if t]
+
+
+def load_rows(path: str | Path) -> tuple[list[dict], dict | None]:
+    """(rows with at least ``dialogue``, the run summary if the folder has one)."""
+    path = Path(path)
+    if path.is_dir():
+        if not (path / "dataset_info.json").exists():
+            raise ConfigError(f"{path} is not a datasets folder (no dataset_info.json); pass a jsonl/csv/parquet file instead")
+        import datasets
+
+        rows = datasets.load_from_disk(str(path)).to_list()
+        summary = json.loads((path / "summary.json").read_text()) if (path / "summary.json").exists() else None
+    elif path.suffix == ".parquet":
+        import datasets
+
+        rows = datasets.Dataset.from_parquet(str(path)).to_list()
+        summary = None
+    else:
+        rows = [r.model_dump() for r in load_reference(path)]
+        summary = None
+    if not rows:
+        raise ConfigError(f"no dialogues in {path}")
+    if "dialogue" not in rows[0]:
+        raise ConfigError(f"{path} has no 'dialogue' column")
+    return rows, summary
