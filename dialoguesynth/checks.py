@@ -49,9 +49,18 @@ def check_dialogue(turns: list[Turn], finish_reason: str | None, spec: Conversat
     texts = [_norm(t.text) for t in turns]
     if 1 - len(set(texts)) / len(texts) > cfg.max_repeated_turn_fraction:
         return "repetitive"
+    if repeated_trigram_fraction(turns) > cfg.max_repeated_trigram_fraction:
+        return "repetitive"
     if leaked(spec, "\n".join(t.text for t in turns)):
         return "persona_leakage"
     return None
+
+
+def repeated_trigram_fraction(turns: list[Turn]) -> float:
+    """Share of the dialogue's word 3-grams that occur earlier in it (loops within and across turns)."""
+    words = _WORD.findall(" ".join(t.text for t in turns).lower())
+    grams = [tuple(words[i:i + 3]) for i in range(len(words) - 2)]
+    return 1 - len(set(grams)) / len(grams) if grams else 0.0
 
 
 def fingerprint(dialogue: str) -> str:

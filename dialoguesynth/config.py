@@ -122,6 +122,7 @@ class ChecksConfig(Strict):
     max_words_per_turn: int = Field(80, ge=5)
     max_repeated_turn_fraction: float = Field(0.34, ge=0, le=1)
     min_words: int = Field(20, ge=0)
+    max_repeated_trigram_fraction: float = Field(0.2, ge=0, le=1, description="share of a dialogue's word 3-grams that repeat (rejects ~0.1% of real DialogSum)")
     max_retries: int = Field(2, ge=0)
     near_duplicate_threshold: float | None = Field(0.8, gt=0, le=1, description="MinHash Jaccard above which a dialogue is a near-duplicate; null: exact only")
 

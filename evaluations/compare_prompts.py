@@ -10,7 +10,9 @@ import argparse
 import datetime
 import json
 import re
+import shlex
 import statistics
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -71,7 +73,7 @@ def main() -> None:
     md += [f"| {r['arm']} | {r['passed']}/{r['n']} | {r['rejections'] or '-'} | {r['first_turn_label_like']} | "
            f"{r['mean_words_per_turn']} | {r['turns_on_target']}/{r['passed']} |" for r in rows]
     (out / "results.md").write_text(
-        f"Command: `.venv/bin/python evaluations/compare_prompts.py --n {args.n}`\n"
+        f"Command: `.venv/bin/python evaluations/compare_prompts.py {' '.join(shlex.quote(a) for a in sys.argv[1:])}`\n"
         f"Config: `{Path(args.config).relative_to(HERE.parent) if Path(args.config).is_relative_to(HERE.parent) else args.config}` "
         "with retries 0, no subtopic expansion, no summary; same specs in every arm.\n\n" + "\n".join(md) + "\n")
     print("\n".join(md))

@@ -58,3 +58,8 @@ def test_turn_too_long(spec):
 
 def test_fingerprint_ignores_case_and_spacing():
     assert fingerprint("#Person1#: Hi,  there!") == fingerprint("#person1#: hi there")
+
+
+def test_loop_within_a_turn_is_repetitive(spec):
+    loop = " I do not know, " + "you have no idea what you are saying, " * 6 + "\n#Person2#: Well, maybe I do.\n#Person1#: Fine then, tell me.\n#Person2#: Later.\n"
+    assert verdict(loop, spec) == "repetitive"

@@ -1,0 +1,89 @@
+"""Evaluation metrics on inputs with known answers, the realism self-check on real data, and the
+evaluate command on a plain jsonl corpus."""
+
+import json
+import random
+
+import numpy as np
+import pytest
+
+from dialoguesynth.evaluate import adherence, diversity, realism
+from dialoguesynth.evaluate.data import load_rows, strip_tags
+
+
+def test_identical_texts_are_not_diverse():
+    same = ["the cat sat on the mat today"] * 10
+    assert diversity.distinct_n(same, 2) == pytest.approx(6 / 60)
+    assert diversity.self_bleu(same) == pytest.approx(100.0)
+    varied = [" ".join(random.Random(i).sample("a b c d e f g h i j k l m n o p".split(), 8)) for i in range(10)]
+    assert diversity.distinct_n(varied, 2) > 0.5
+    assert diversity.compression_ratio(same) > diversity.compression_ratio(varied)
+
+
+def test_vendi_and_cosine_known_answers():
+    same = np.tile([[1.0, 0.0, 0.0]], (5, 1))
+    assert diversity.vendi_score(same) == pytest.approx(1.0)
+    assert diversity.mean_pairwise_cosine(same) == pytest.approx(1.0)
+    ortho = np.eye(6)
+    assert diversity.vendi_score(ortho) == pytest.approx(6.0)
+    assert diversity.mean_pairwise_cosine(ortho) == pytest.approx(0.0)
+
+
+def test_entropy():
+    assert diversity.entropy(["a", "b", "c", "d"]) == (pytest.approx(2.0), pytest.approx(1.0))
+    assert diversity.entropy(["a"] * 5)[0] == 0
+
+
+def test_frechet_and_c2st_known_answers():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(300, 8)), rng.normal(size=(300, 8))
+    assert realism.frechet_distance(a, a) == pytest.approx(0.0, abs=1e-6)
+    assert realism.frechet_distance(a, b + 3) > 50 * realism.frechet_distance(a, b)
+    assert 0.35 < realism.c2st_auc(a, b)[0] < 0.65
+    assert realism.c2st_auc(a, b + 3)[0] > 0.99
+
+
+def test_adherence_helpers():
+    assert adherence.rate(adherence.FILLERS, "um I mean well, it is uh fine") > 30
+    assert adherence.turns_spearman([4, 6, 8, 10], [5, 6, 9, 12]) == pytest.approx(1.0)
+    emb = np.vstack([np.random.default_rng(1).normal(loc=m, size=(20, 4)) for m in (0, 5)])
+    rec = adherence.recoverability(emb, ["x"] * 20 + ["y"] * 20)
+    assert rec["accuracy"] > 0.95 and rec["chance"] == 0.5
+
+
+def test_strip_tags():
+    assert strip_tags("#Person1#: Hi.\n#Person2#: Hello there.") == "Hi.\nHello there."
+
+
+def test_self_check_real_vs_real(dialogsum):
+    """DialogSum train scored as if synthetic against DialogSum dev: indistinguishable."""
+    from dialoguesynth.evaluate.embed import embed
+    from dialoguesynth.evaluate.report import self_check
+
+    ref = random.Random(0).sample(load_rows(dialogsum / "dev.jsonl")[0], 200)
+    ref_emb = embed([strip_tags(r["dialogue"]) for r in ref])
+    res = self_check(dialogsum / "train.jsonl", ref_emb, n=200)
+    assert res["auc_in_0.40_0.60"], res
+    assert res["frechet"] < 1.5 * res["frechet_floor_real_vs_real"], res
+
+
+def test_evaluate_plain_jsonl(tmp_path, dialogsum):
+    from typer.testing import CliRunner
+
+    from dialoguesynth.cli import app
+
+    rows = load_rows(dialogsum / "dev.jsonl")[0][:60]
+    rows[0]["dialogue"] = "#Person1#: ok\n#Person1#: ok"  # fails the structural checks
+    corpus = tmp_path / "other_tool.jsonl"
+    corpus.write_text("".join(json.dumps({"dialogue": r["dialogue"]}) + "\n" for r in rows))
+    res = CliRunner().invoke(app, ["evaluate", str(corpus), "--reference", str(dialogsum / "test.jsonl"),
+                                   "--self-check-data", str(dialogsum / "train.jsonl"), "--out", str(tmp_path / "rep")])
+    assert res.exit_code == 0, res.output
+    report = json.loads((tmp_path / "rep" / "report.json").read_text())
+    q = report["quality"]
+    assert q["requested"] == 60 and 55 <= q["passed"] <= 59 and q["rejected_by_reason"]["wrong_speaker_count"] >= 1
+    assert report["n_evaluated"] == q["passed"] and report["adherence"] is None
+    assert 0.3 < report["realism"]["c2st_auc"] < 0.7  # real dev vs real test
+    for f in ("report.md", "report.html", "shapes.png"):
+        assert (tmp_path / "rep" / f).is_file()
+    assert "<table" in (tmp_path / "rep" / "report.html").read_text()
