@@ -121,6 +121,34 @@ def evaluate(
     console.print(f"[bold green]report:[/] {out / 'report.md'} (also report.json, report.html)")
 
 
+@app.command()
+def benchmark(
+    synthetic: list[str] = typer.Option(..., "--synthetic", "-s", help="generated dataset, as PATH or NAME=PATH; repeat for ablations"),
+    real: Path = typer.Option(Path("../shared/data/dialogsum/train.jsonl"), "--real", help="in-domain training data"),
+    test: Path = typer.Option(Path("../shared/data/dialogsum/test.jsonl"), "--test", help="test data with summary1..3"),
+    out: Path = typer.Option(Path("out/benchmark"), "--out", "-o"),
+    model: str = typer.Option("embedded", "--model", help="summarizer to fine-tune: 'embedded' or an HF causal-LM folder"),
+    n_train: int = typer.Option(None, "--n-train", min=1, help="pairs per condition (default: smallest synthetic corpus)"),
+    n_test: int = typer.Option(100, "--n-test", min=1),
+    seeds: int = typer.Option(3, "--seeds", min=1),
+    epochs: int = typer.Option(2, "--epochs", min=1),
+    lr: float = typer.Option(5e-5, "--lr"),
+    num_beams: int = typer.Option(1, "--num-beams", min=1),
+):
+    """Fine-tune a summarizer on each synthetic corpus and on same-size real data; score on the test set."""
+    from .benchmark.run import BenchmarkConfig, run_benchmark
+
+    corpora = {}
+    for item in synthetic:
+        name, _, path = item.rpartition("=") if "=" in item else ("", "", item)
+        corpora[name or Path(path).name] = Path(path)
+    cfg = BenchmarkConfig(synthetic=corpora, real=real, test=test, model=model, n_train=n_train, n_test=n_test,
+                          seeds=seeds, epochs=epochs, lr=lr, num_beams=num_beams)
+    r = run_benchmark(cfg, out, log=lambda m: console.print(m, highlight=False))
+    console.print((out / "benchmark.md").read_text(), highlight=False)
+    console.print(f"[bold green]results:[/] {out / 'benchmark.json'}")
+
+
 @app.command("prepare-model")
 def prepare_model(force: bool = typer.Option(False, "--force", help="convert again even if cached")):
     """Convert the embedded SmolLM2-135M-Instruct GGUF to an HF folder once and cache it."""

@@ -153,7 +153,7 @@ class Generator:
                     rejected.append(Rejected(spec=s, stage="plan", reason=o.reason, raw=o.output.text, attempts=o.attempts))
         specs = [s for s in specs if s.id in plans]
 
-        # render + check + exact dedup
+        # render + check + dedup (exact and near)
         dialogues = {}
         for s, o in zip(specs, runner.run(DialogueStage(cfg, pool), [(s, plans[s.id]) for s in specs])):
             tokens[s.id]["dialogue"] = o.tokens

@@ -1,0 +1,102 @@
+"""`dialoguesynth benchmark`: zero-shot vs fine-tuned on real (in-domain) vs fine-tuned on each
+synthetic corpus, same training size, same seeds; one table."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from .data import pairs_from, test_items
+from .score import METRICS, bootstrap_ci, item_scores, ratio_ci
+
+
+class BenchmarkConfig(BaseModel):
+    synthetic: dict[str, Path] = Field(description="name → generated dataset (ablations: one entry each)")
+    real: Path
+    test: Path
+    model: str = "embedded"
+    n_train: int | None = Field(None, description="training pairs per condition (default: the smallest synthetic corpus)")
+    n_test: int = 100
+    seeds: int = 3
+    epochs: int = 2
+    lr: float = 5e-5
+    batch_size: int = 8
+    num_beams: int = 1
+    max_new_tokens: int = 64
+
+
+def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
+    from ..models import resolve_model
+    from .summarizer import Summarizer
+
+    out.mkdir(parents=True, exist_ok=True)
+    model_path = resolve_model(cfg.model)
+    synth = {name: pairs_from(path) for name, path in cfg.synthetic.items()}
+    n_train = cfg.n_train or min(len(p) for p in synth.values())
+    test = test_items(cfg.test, cfg.n_test)
+    refs = [t.references for t in test]
+    scores: dict[str, list[dict[str, np.ndarray]]] = {}
+    predictions: dict[str, list[list[str]]] = {}
+    t0 = time.monotonic()
+
+    def evaluate(name: str, summarizer: Summarizer) -> None:
+        preds = summarizer.summarize([t.dialogue for t in test], num_beams=cfg.num_beams, max_new_tokens=cfg.max_new_tokens)
+        scores.setdefault(name, []).append(item_scores(preds, refs))
+        predictions.setdefault(name, []).append(preds)
+        log(f"[{time.monotonic() - t0:6.0f}s] {name}: ROUGE-L {scores[name][-1]['rougeL'].mean():.2f}")
+
+    evaluate("zero-shot", Summarizer(model_path))
+    for seed in range(cfg.seeds):
+        conditions = {"in-domain (real)": pairs_from(cfg.real, n_train, seed)}
+        conditions.update({f"synthetic: {k}": _subsample(v, n_train, seed) for k, v in synth.items()})
+        for name, pairs in conditions.items():
+            s = Summarizer(model_path)
+            s.train(pairs, epochs=cfg.epochs, lr=cfg.lr, batch_size=cfg.batch_size, seed=seed)
+            evaluate(name, s)
+
+    table = {}
+    real = scores["in-domain (real)"]
+    zero = scores["zero-shot"]
+    for name, per_seed in scores.items():
+        row = {}
+        for m in METRICS:
+            mean, lo, hi = bootstrap_ci([s[m] for s in per_seed])
+            row[m] = {"mean": round(mean, 3), "ci95": [round(lo, 3), round(hi, 3)]}
+        if name.startswith("synthetic"):
+            r, lo, hi = ratio_ci([s["rougeL"] for s in per_seed], [s["rougeL"] for s in real])
+            row["ratio_to_in_domain_rougeL"] = {"mean": round(r, 4), "ci95": [round(lo, 4), round(hi, 4)]}
+            zero_l = float(np.mean(zero[0]["rougeL"]))
+            real_l = float(np.mean([s["rougeL"].mean() for s in real]))
+            row["gain_over_zero_shot_rougeL"] = round(float(np.mean([s["rougeL"].mean() for s in per_seed])) - zero_l, 3)
+            row["share_of_in_domain_gain"] = round((row["gain_over_zero_shot_rougeL"]) / max(real_l - zero_l, 1e-9), 4)
+        table[name] = row
+    result = {"config": json.loads(cfg.model_dump_json()), "n_train": n_train, "n_test": len(test), "model": model_path,
+              "wall_s": round(time.monotonic() - t0, 1), "table": table,
+              "examples": [{"id": t.id, "references": t.references, **{k: v[0][i] for k, v in predictions.items()}} for i, t in enumerate(test[:5])]}
+    (out / "benchmark.json").write_text(json.dumps(result, indent=2))
+    (out / "benchmark.md").write_text(to_markdown(result))
+    return result
+
+
+def _subsample(pairs, n, seed):
+    import random
+
+    return random.Random(seed).sample(pairs, n) if n < len(pairs) else pairs
+
+
+def to_markdown(r: dict) -> str:
+    lines = [f"Training pairs per condition: {r['n_train']}; test dialogues: {r['n_test']} (3 references each); "
+             f"seeds: {r['config']['seeds']}; model `{r['config']['model']}`; wall {r['wall_s']} s.", "",
+             "| condition | ROUGE-1 | ROUGE-2 | ROUGE-L | MiniLM cos | synthetic / in-domain (ROUGE-L) | share of in-domain gain |",
+             "|---|---|---|---|---|---|---|"]
+    for name, row in r["table"].items():
+        cells = [f"{row[m]['mean']:.2f} [{row[m]['ci95'][0]:.2f}, {row[m]['ci95'][1]:.2f}]" for m in METRICS]
+        ratio = row.get("ratio_to_in_domain_rougeL")
+        cells.append(f"{ratio['mean']:.3f} [{ratio['ci95'][0]:.3f}, {ratio['ci95'][1]:.3f}]" if ratio else "")
+        cells.append(f"{row['share_of_in_domain_gain']:.3f}" if "share_of_in_domain_gain" in row else "")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
