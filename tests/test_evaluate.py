@@ -87,3 +87,10 @@ def test_evaluate_plain_jsonl(tmp_path, dialogsum):
     for f in ("report.md", "report.html", "shapes.png"):
         assert (tmp_path / "rep" / f).is_file()
     assert "<table" in (tmp_path / "rep" / "report.html").read_text()
+
+
+def test_mauve_separates():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(200, 8)), rng.normal(size=(200, 8))
+    same, far = realism.mauve_score(a, b), realism.mauve_score(a, b + 4)
+    assert same > 0.8 and far < 0.2

@@ -34,6 +34,19 @@ def c2st_auc(a: np.ndarray, b: np.ndarray, folds: int = 5, seed: int = 0) -> tup
     return float(scores.mean()), float(scores.std())
 
 
+def mauve_score(a: np.ndarray, b: np.ndarray, seed: int = 0) -> float | None:
+    """MAUVE on precomputed MiniLM features (no featurizer download); None if mauve-text is absent."""
+    try:
+        import mauve
+    except ImportError:
+        return None
+    n = min(len(a), len(b))
+    if n < 10:
+        return None
+    out = mauve.compute_mauve(p_features=a, q_features=b, num_buckets=max(2, n // 10), seed=seed, verbose=False)
+    return float(out.mauve)
+
+
 def shape(dialogues: list[str]) -> dict[str, list[float]]:
     """Per dialogue: turns, words per turn (mean), words."""
     from .data import turns_of

@@ -77,7 +77,8 @@ def realism_section(emb: np.ndarray, ref_emb: np.ndarray, seed: int = 0) -> dict
     auc, sd = realism.c2st_auc(emb, ref_emb, seed=seed)
     return {"frechet": round(realism.frechet_distance(emb, ref_emb), 4),
             "frechet_floor_real_vs_real": round(realism.frechet_distance(ref_emb[perm[:half]], ref_emb[perm[half:]]), 4),
-            "c2st_auc": round(auc, 4), "c2st_auc_sd": round(sd, 4)}
+            "c2st_auc": round(auc, 4), "c2st_auc_sd": round(sd, 4),
+            "mauve": (lambda m: round(m, 4) if m is not None else None)(realism.mauve_score(emb, ref_emb, seed))}
 
 
 def adherence_section(rows: list[dict], emb: np.ndarray) -> dict | None:
@@ -169,7 +170,8 @@ def to_markdown(r: dict) -> str:
         lines += [f"| {t} | {v['mean']} | {v['target_mean']} | {v['sd']} | {v['target_sd']} |" for t, v in r["ocean_achieved"].items()]
     lines += ["", "## Realism vs reference", "",
               f"- Fréchet distance (MiniLM): {rl['frechet']} (real-vs-real floor {rl['frechet_floor_real_vs_real']})",
-              f"- classifier two-sample AUC: {rl['c2st_auc']} ± {rl['c2st_auc_sd']} (0.5 = indistinguishable)", ""]
+              f"- classifier two-sample AUC: {rl['c2st_auc']} ± {rl['c2st_auc_sd']} (0.5 = indistinguishable)",
+              f"- MAUVE on MiniLM features: {rl['mauve'] if rl['mauve'] is not None else 'n/a (mauve-text not installed)'} (1 = same distribution)", ""]
     lines += [f"- {k}: {v['mean']} (reference {v['reference_mean']})" for k, v in rl["shape"].items()]
     if r["adherence"]:
         a = r["adherence"]
