@@ -106,6 +106,7 @@ def evaluate(
     max_n: int = typer.Option(1000, "--max", min=10, help="dialogues evaluated at most (random sample)"),
     self_check: Path = typer.Option(Path("../shared/data/dialogsum/train.jsonl"), "--self-check-data",
                                     help="real dialogues scored as if synthetic (sanity check of the realism metrics)"),
+    judge_config: Path = typer.Option(None, "--judge-config", help="also score with an LLM judge: the model/backend of this config"),
 ):
     """Score a corpus: quality, diversity among passing dialogues, realism vs REFERENCE, adherence."""
     from .evaluate.report import evaluate as run_eval
@@ -113,7 +114,16 @@ def evaluate(
     if not dataset.exists():
         raise DialoguesynthError(f"dataset not found: {dataset}")
     out = out or (dataset / "eval" if dataset.is_dir() else dataset.with_suffix(".eval"))
-    r = run_eval(dataset, reference, out, max_n=max_n, self_check_path=self_check)
+    judge_backend = None
+    if judge_config is not None:
+        from .backends import make_backend
+
+        judge_backend = make_backend(load_config(judge_config))
+    try:
+        r = run_eval(dataset, reference, out, max_n=max_n, self_check_path=self_check, judge_backend=judge_backend)
+    finally:
+        if judge_backend is not None:
+            judge_backend.close()
     q, d, rl = r["quality"], r["diversity_among_passing"], r["realism"]
     console.print(f"pass rate {q['pass_rate']:.1%} ({q['passed']}/{q['requested']}); among passing: distinct-2 {d['distinct_2']}, "
                   f"Vendi {d['vendi']}, self-BLEU {d['self_bleu']}; realism AUC {rl['c2st_auc']} (0.5 = real-like), "

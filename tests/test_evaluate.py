@@ -94,3 +94,22 @@ def test_mauve_separates():
     a, b = rng.normal(size=(200, 8)), rng.normal(size=(200, 8))
     same, far = realism.mauve_score(a, b), realism.mauve_score(a, b + 4)
     assert same > 0.8 and far < 0.2
+
+
+def test_judge_wiring_on_fake_engine():
+    """FAKE engine (tests/fakes.py): checks prompts, parsing and aggregation, not judgement."""
+    from dialoguesynth.backends.base import Completion
+    from dialoguesynth.evaluate.judge import judge
+
+    class Judge:
+        model_name = "fake-judge"
+
+        def generate(self, requests, progress=None):
+            assert all(r.regex == " [123]" for r in requests)
+            return [Completion(text=" 3" if "Coherence" in r.prompt else " 2" if "traits" in r.prompt else " x") for r in requests]
+
+    rows = [{"dialogue": "#Person1#: hi\n#Person2#: hello", "p1_descriptors": ["blunt"], "p2_descriptors": []}] * 3
+    res = judge(rows, Judge())
+    assert res["coherence"] == {"mean": 3.0, "n": 3, "distribution": {3: 3}}
+    assert res["persona_consistency"]["mean"] == 2.0
+    assert "naturalness" not in res  # unparseable answers are not scored

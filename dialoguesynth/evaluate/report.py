@@ -116,7 +116,7 @@ def self_check(sample_path: Path | None, ref_emb: np.ndarray, n: int, seed: int 
 
 
 def evaluate(dataset: str | Path, reference: str | Path, out: str | Path, max_n: int = 1000,
-             self_check_path: str | Path | None = None, seed: int = 0) -> dict:
+             self_check_path: str | Path | None = None, seed: int = 0, judge_backend=None) -> dict:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     rows, summary = load_rows(dataset)
@@ -130,6 +130,10 @@ def evaluate(dataset: str | Path, reference: str | Path, out: str | Path, max_n:
     ref_texts = [strip_tags(r["dialogue"]) for r in ref_rows]
     emb, ref_emb = embed(texts), embed(ref_texts)
     shapes, ref_shapes = realism.shape([r["dialogue"] for r in prow]), realism.shape([r["dialogue"] for r in ref_rows])
+    if judge_backend is not None:
+        from .judge import judge
+
+        q["llm_judge"] = {"model": judge_backend.model_name, **judge(prow, judge_backend)}
     report = {
         "dataset": str(dataset), "reference": str(reference), "n_evaluated": len(prow), "n_reference": len(ref_rows),
         "quality": q,
@@ -162,6 +166,9 @@ def to_markdown(r: dict) -> str:
              f"Reference: `{r['reference']}` ({r['n_reference']} dialogues). Evaluated: {r['n_evaluated']} passing dialogues.", "",
              "## Quality", f"Pass rate {q['passed']}/{q['requested']} = {q['pass_rate']:.1%} ({q['source']}).", ""]
     lines += [f"- {k}: {v}" for k, v in q["rejected_by_reason"].items()] or ["- no rejections"]
+    if "llm_judge" in q:
+        lines += ["", f"LLM judge (`{q['llm_judge']['model']}`, 1-3):"]
+        lines += [f"- {k}: {v['mean']} (n={v['n']}, {v['distribution']})" for k, v in q["llm_judge"].items() if isinstance(v, dict)]
     lines += ["", "## Diversity among passing dialogues (reference sample of the same size alongside)", "",
               "| metric | synthetic | reference |", "|---|---|---|"]
     lines += [f"| {k} | {v} | {ref_d.get(k, '')} |" for k, v in d.items()]
