@@ -92,6 +92,8 @@ def run_chaos(config: Path, workdir: Path, kills: int, kill_window: tuple[float,
         "duplicated": len(persisted) - len(set(persisted)),
         "same_ids_and_order": b["id"] == a["id"],
         "same_texts": b["dialogue"] == a["dialogue"] and b["summary"] == a["summary"],
+        "differing_rows": {c: sum(x != y for x, y in zip(a[c], b[c])) for c in ("dialogue", "summary", "plan")}
+        if b["id"] == a["id"] else None,
         "same_rejections": sorted(rej) == sorted(ref_rej),
         "accepted": len(b), "rejected": len(set(rej)), "reference_run_s": round(ref_s, 1),
         "corrupt_lines_quarantined": sum(1 for _ in (out / "run").glob("*.corrupt")),
