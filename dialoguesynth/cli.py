@@ -154,7 +154,7 @@ def benchmark(
         corpora[name or Path(path).name] = Path(path)
     cfg = BenchmarkConfig(synthetic=corpora, real=real, test=test, model=model, n_train=n_train, n_test=n_test,
                           seeds=seeds, epochs=epochs, lr=lr, num_beams=num_beams)
-    r = run_benchmark(cfg, out, log=lambda m: console.print(m, highlight=False))
+    run_benchmark(cfg, out, log=lambda m: console.print(m, highlight=False))
     console.print((out / "benchmark.md").read_text(), highlight=False)
     console.print(f"[bold green]results:[/] {out / 'benchmark.json'}")
 

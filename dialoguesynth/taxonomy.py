@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from .backends import Backend
 from .catalogs import load_context_catalog
 from .config import Config
 from .sampling.subtopics import Taxonomy

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -64,7 +63,3 @@ class CoverageLedger:
 
     def summary(self) -> dict[str, int]:
         return {f"{t} / {s}": int(n) for (t, s, _), n in zip(self.cells, self.counts)}
-
-
-def coverage(subtopics: list[str]) -> Counter:
-    return Counter(subtopics)

@@ -44,9 +44,6 @@ class Stage(ABC, Generic[Item]):
         return derive_seed(self.key(item), self.name, attempt)
 
 
-StageProgress = Callable[[int, int, float], None]  # (done, total, tokens/s)
-
-
 @dataclass
 class StageRunner:
     backend: Backend
