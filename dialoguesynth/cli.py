@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from .config import Config, load_config
+from .config import DATA_DIR, Config, load_config
 from .errors import DialoguesynthError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -101,10 +101,10 @@ def specs(
 @app.command()
 def evaluate(
     dataset: Path = typer.Argument(..., help="a dialoguesynth output folder, or a jsonl/json/csv/parquet with a 'dialogue' column"),
-    reference: Path = typer.Option(Path("../shared/data/dialogsum/dev.jsonl"), "--reference", "-r", help="real in-domain dialogues"),
+    reference: Path = typer.Option(DATA_DIR / "dev.jsonl", "--reference", "-r", help="real in-domain dialogues"),
     out: Path = typer.Option(None, "--out", "-o", help="report folder (default: DATASET/eval or DATASET.eval)"),
     max_n: int = typer.Option(1000, "--max", min=10, help="dialogues evaluated at most (random sample)"),
-    self_check: Path = typer.Option(Path("../shared/data/dialogsum/train.jsonl"), "--self-check-data",
+    self_check: Path = typer.Option(DATA_DIR / "train.jsonl", "--self-check-data",
                                     help="real dialogues scored as if synthetic (sanity check of the realism metrics)"),
     judge_config: Path = typer.Option(None, "--judge-config", help="also score with an LLM judge: the model/backend of this config"),
 ):
@@ -134,8 +134,8 @@ def evaluate(
 @app.command()
 def benchmark(
     synthetic: list[str] = typer.Option(..., "--synthetic", "-s", help="generated dataset, as PATH or NAME=PATH; repeat for ablations"),
-    real: Path = typer.Option(Path("../shared/data/dialogsum/train.jsonl"), "--real", help="in-domain training data"),
-    test: Path = typer.Option(Path("../shared/data/dialogsum/test.jsonl"), "--test", help="test data with summary1..3"),
+    real: Path = typer.Option(DATA_DIR / "train.jsonl", "--real", help="in-domain training data"),
+    test: Path = typer.Option(DATA_DIR / "test.jsonl", "--test", help="test data with summary1..3"),
     out: Path = typer.Option(Path("out/benchmark"), "--out", "-o"),
     model: str = typer.Option("embedded", "--model", help="summarizer to fine-tune: 'embedded' or an HF causal-LM folder"),
     n_train: int = typer.Option(None, "--n-train", min=1, help="pairs per condition (default: smallest synthetic corpus)"),

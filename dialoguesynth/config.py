@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import ConfigError
 
-DEFAULT_REFERENCE = "../shared/data/dialogsum/train.jsonl"
+DATA_DIR = Path("../shared/data/dialogsum")  # DialogSum, beside the project (read at run time, never bundled)
+DEFAULT_REFERENCE = (DATA_DIR / "train.jsonl").as_posix()
 
 
 class Strict(BaseModel):

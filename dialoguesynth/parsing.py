@@ -8,6 +8,7 @@ import re
 from .spec import Turn
 
 _TURN = re.compile(r"^\s*#?\s*Person\s*(\d+)\s*#?\s*:\s?(.*)$", re.I)
+_TAG = re.compile(r"^\s*#?\s*Person\s*\d+\s*#?\s*:\s*", re.I | re.M)
 _HEADER = re.compile(r"^(Topic|Turns|Setting|Person\d|Speech|Notes|Plan|Summary|Dialogue)\s*:", re.I)
 
 
@@ -34,6 +35,11 @@ def parse_dialogue(text: str, opener: str = "#Person1#:") -> tuple[list[Turn], s
             turns[-1] = Turn(speaker=turns[-1].speaker, text=(turns[-1].text + " " + line.strip()).strip())
     turns = [t for t in turns if t.text]
     return turns, (None if turns else "empty")
+
+
+def strip_tags(dialogue: str) -> str:
+    """Speaker tags removed, so ``#Person1#`` does not dominate n-grams, embeddings and MinHash."""
+    return _TAG.sub("", dialogue).strip()
 
 
 def flatten(turns: list[Turn]) -> str:

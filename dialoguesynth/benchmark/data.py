@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from pydantic import BaseModel
 
 from ..errors import ConfigError
 from ..evaluate.data import load_rows
+from ..sampling.exemplars import load_reference
 
 
 class Pair(BaseModel):
@@ -37,15 +37,7 @@ def pairs_from(path: str | Path, n: int | None = None, seed: int = 0) -> list[Pa
 
 def test_items(path: str | Path, n: int, seed: int = 0) -> list[TestItem]:
     """DialogSum test layout: ``summary1..3`` (falls back to ``summary``)."""
-    path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"test data not found: {path}")
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    items = []
-    for i, r in enumerate(rows):
-        refs = [r[k] for k in ("summary1", "summary2", "summary3", "summary") if r.get(k)]
-        if r.get("dialogue") and refs:
-            items.append(TestItem(id=str(r.get("fname", i)), dialogue=r["dialogue"], references=refs[:3]))
+    items = [TestItem(id=r.id, dialogue=r.dialogue, references=r.references) for r in load_reference(path) if r.references]
     if not items:
         raise ConfigError(f"{path} has no rows with a dialogue and reference summaries")
     return random.Random(seed).sample(items, min(n, len(items)))

@@ -4,18 +4,13 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..parsing import strip_tags
 from ..sampling.exemplars import load_reference
 
-_TAG = re.compile(r"^\s*#?\s*Person\s*\d+\s*#?\s*:\s*", re.I | re.M)
-
-
-def strip_tags(dialogue: str) -> str:
-    """Speaker tags removed, so ``#Person1#`` does not dominate n-grams and embeddings."""
-    return _TAG.sub("", dialogue).strip()
+__all__ = ["load_rows", "strip_tags", "turns_of"]
 
 
 def turns_of(dialogue: str) -> list[str]:

@@ -21,6 +21,7 @@ class Exemplar(BaseModel):
     dialogue: str
     summary: str = ""
     topic: str = ""
+    references: list[str] = []  # every reference summary (DialogSum test has summary1..3)
 
     @property
     def turns(self) -> int:
@@ -63,6 +64,7 @@ def load_reference(path: str | Path) -> list[Exemplar]:
             dialogue=str(row["dialogue"]).strip(),
             summary=_first(row, "summary", "summary1"),
             topic=_first(row, "topic", "topic1"),
+            references=[str(row[k]) for k in ("summary1", "summary2", "summary3", "summary") if row.get(k)][:3],
         ))
     if not out:
         raise ConfigError(f"reference data {path} is empty")
