@@ -43,5 +43,6 @@ class StageProgress:
             self.offsets[stage] = (prev_done, prev_total)
         self.current[stage] = (done, total)
         self.add(stage, prev_total + total)
-        fields = {"tps": f"{tps:,.0f} tok/s"} if tps > 0 else {"tps": ""} if tps == 0 else {}  # -1: keep the last rate
+        # tps < 0 means "no new measurement": keep the rate shown
+        fields = {} if tps < 0 else {"tps": f"{tps:,.0f} tok/s" if tps > 0 else ""}
         self.progress.update(self.tasks[stage], completed=prev_done + done, **fields)
