@@ -76,6 +76,7 @@ def specs(
     seed: int = typer.Option(None, "--seed"),
     output: Path = typer.Option(None, "--output", "-o", help="write JSON lines here instead of stdout"),
     taxonomy_from: Path = typer.Option(None, "--taxonomy-from", help="reuse the LLM subtopics of an earlier run folder"),
+    workers: int = typer.Option(0, "--workers", min=0, help="processes (0 = all cores when n ≥ 20,000); output is identical"),
 ):
     """Sample conversation specs without any model (topics are not LLM-expanded unless --taxonomy-from)."""
     from .pipeline import Generator
@@ -88,7 +89,9 @@ def specs(
         if not path.is_file():
             raise DialoguesynthError(f"no subtopic taxonomy in {taxonomy_from} (expected {path})")
         taxonomy = Taxonomy.model_validate_json(path.read_text())
-    lines = (s.model_dump_json() + "\n" for s in Generator(cfg, progress=False).specs(taxonomy, num))
+    if workers == 0:
+        workers = (os.cpu_count() or 1) if num >= 20_000 else 1
+    lines = Generator(cfg, progress=False).spec_sampler(taxonomy).json_lines(num, workers)
     if output is None:
         sys.stdout.writelines(lines)
         return
@@ -137,13 +140,17 @@ def benchmark(
     real: Path = typer.Option(DATA_DIR / "train.jsonl", "--real", help="in-domain training data"),
     test: Path = typer.Option(DATA_DIR / "test.jsonl", "--test", help="test data with summary1..3"),
     out: Path = typer.Option(Path("out/benchmark"), "--out", "-o"),
-    model: str = typer.Option("embedded", "--model", help="summarizer to fine-tune: 'embedded' or an HF causal-LM folder"),
+    model: str = typer.Option("embedded", "--model", help="summarizer to fine-tune: 'embedded', or an HF causal-LM or seq2seq (BART/T5/LED) folder or id"),
     n_train: int = typer.Option(None, "--n-train", min=1, help="pairs per condition (default: smallest synthetic corpus)"),
     n_test: int = typer.Option(100, "--n-test", min=1),
     seeds: int = typer.Option(3, "--seeds", min=1),
     epochs: int = typer.Option(2, "--epochs", min=1),
     lr: float = typer.Option(5e-5, "--lr"),
     num_beams: int = typer.Option(1, "--num-beams", min=1),
+    batch_size: int = typer.Option(8, "--batch-size", min=1),
+    max_dialogue_tokens: int = typer.Option(256, "--max-dialogue-tokens", min=16, help="truncate dialogues (train and test)"),
+    lora_r: int = typer.Option(0, "--lora-r", min=0, help="0 = full fine-tune; > 0 = LoRA rank (peft)"),
+    fp32: bool = typer.Option(False, "--fp32", help="no bf16 autocast"),
 ):
     """Fine-tune a summarizer on each synthetic corpus and on same-size real data; score on the test set."""
     from .benchmark.run import BenchmarkConfig, run_benchmark
@@ -153,7 +160,8 @@ def benchmark(
         name, _, path = item.rpartition("=") if "=" in item else ("", "", item)
         corpora[name or Path(path).name] = Path(path)
     cfg = BenchmarkConfig(synthetic=corpora, real=real, test=test, model=model, n_train=n_train, n_test=n_test,
-                          seeds=seeds, epochs=epochs, lr=lr, num_beams=num_beams)
+                          seeds=seeds, epochs=epochs, lr=lr, num_beams=num_beams, batch_size=batch_size,
+                          max_dialogue_tokens=max_dialogue_tokens, lora_r=lora_r, bf16=not fp32)
     run_benchmark(cfg, out, log=lambda m: console.print(m, highlight=False))
     console.print((out / "benchmark.md").read_text(), highlight=False)
     console.print(f"[bold green]results:[/] {out / 'benchmark.json'}")

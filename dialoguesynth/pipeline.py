@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections import Counter
 import time
+from collections import Counter
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
@@ -61,10 +61,13 @@ class Generator:
             self._backend = make_backend(self.cfg)
         return self._backend
 
+    def spec_sampler(self, taxonomy: Taxonomy | None = None) -> SpecSampler:
+        """The spec sampler. Without a taxonomy, topics are not LLM-expanded (no model needed)."""
+        return SpecSampler(self.cfg, taxonomy or build_taxonomy(self.cfg)[0], self.pool)
+
     def specs(self, taxonomy: Taxonomy | None = None, n: int | None = None) -> Iterator[ConversationSpec]:
-        """Sampled specs, streamed. Without a taxonomy, topics are not LLM-expanded (no model needed)."""
-        taxonomy = taxonomy or build_taxonomy(self.cfg)[0]
-        return SpecSampler(self.cfg, taxonomy, self.pool).iter(n or self.cfg.num_dialogues)
+        """Sampled specs, streamed."""
+        return self.spec_sampler(taxonomy).iter(n or self.cfg.num_dialogues)
 
     # -- run ---------------------------------------------------------------------------------
     def run(self, output_dir: str | Path | None = None, fresh: bool = False) -> datasets.Dataset:

@@ -4,6 +4,7 @@ import pytest
 from dialoguesynth.catalogs import load_persona_catalog
 from dialoguesynth.errors import ConfigError
 from dialoguesynth.sampling.personas import PersonaSampler
+from dialoguesynth.sampling.rng import Draws
 from dialoguesynth.spec import TRAITS
 
 
@@ -13,7 +14,7 @@ def sampler():
 
 
 def test_marginals_match_targets(sampler):
-    rng = np.random.default_rng(1)
+    rng = Draws(1)
     x = np.array([sampler.ocean(rng) for _ in range(10_000)])
     bf = load_persona_catalog().big_five
     for i, t in enumerate(TRAITS):
@@ -22,7 +23,7 @@ def test_marginals_match_targets(sampler):
 
 
 def test_correlations_honoured(sampler):
-    rng = np.random.default_rng(2)
+    rng = Draws(2)
     x = np.array([sampler.ocean(rng) for _ in range(10_000)])
     r = np.corrcoef(x.T)
     target = load_persona_catalog().big_five.correlation_matrix()
@@ -34,14 +35,14 @@ def test_correlations_honoured(sampler):
 
 def test_sd_scale_widens_spread():
     wide = PersonaSampler(load_persona_catalog(), sd_scale=1.5)
-    rng = np.random.default_rng(3)
+    rng = Draws(3)
     x = np.array([wide.ocean(rng) for _ in range(5000)])
     assert x[:, 2].std() > 1.2 * load_persona_catalog().big_five.traits["extraversion"].sd
 
 
 def test_demographics_consistent_and_deterministic(sampler):
-    p1 = sampler.sample(np.random.default_rng(5), (66, 85), "female")
-    p2 = sampler.sample(np.random.default_rng(5), (66, 85), "female")
+    p1 = sampler.sample(Draws(5), (66, 85), "female")
+    p2 = sampler.sample(Draws(5), (66, 85), "female")
     assert p1 == p2
     assert 66 <= p1.age <= 85 and p1.gender == "female" and p1.name
     assert set(p1.ocean) == set(TRAITS)
@@ -49,10 +50,10 @@ def test_demographics_consistent_and_deterministic(sampler):
 
 def test_descriptors_follow_scores(sampler):
     high = sampler.mean + 2 * sampler.sd
-    got = sampler.descriptors(high, np.random.default_rng(0))
+    got = sampler.descriptors(high, Draws(0))
     cat = load_persona_catalog().descriptors.descriptors
     assert len(got) == 5 and all(any(d in cat[t]["high"] for t in TRAITS) for d in got)
-    assert sampler.descriptors(sampler.mean.copy(), np.random.default_rng(0)) == []
+    assert sampler.descriptors(sampler.mean.copy(), Draws(0)) == []
 
 
 def test_bad_catalog_error_is_readable(tmp_path):

@@ -27,6 +27,9 @@ class BenchmarkConfig(BaseModel):
     batch_size: int = 8
     num_beams: int = 1
     max_new_tokens: int = 64
+    max_dialogue_tokens: int = Field(256, description="dialogues are truncated to this many tokens (train and test)")
+    bf16: bool = Field(True, description="bf16 autocast (weights and optimizer stay fp32)")
+    lora_r: int = Field(0, description="0 = full fine-tune; > 0 = LoRA adapters of this rank (peft)")
 
 
 def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
@@ -49,14 +52,19 @@ def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
         predictions.setdefault(name, []).append(preds)
         log(f"[{time.monotonic() - t0:6.0f}s] {name}: ROUGE-L {scores[name][-1]['rougeL'].mean():.2f}")
 
-    evaluate("zero-shot", Summarizer(model_path))
+    def summarizer() -> Summarizer:
+        return Summarizer(model_path, max_dialogue_tokens=cfg.max_dialogue_tokens, bf16=cfg.bf16, lora_r=cfg.lora_r)
+
+    evaluate("zero-shot", summarizer())
     for seed in range(cfg.seeds):
         conditions = {"in-domain (real)": pairs_from(cfg.real, n_train, seed)}
         conditions.update({f"synthetic: {k}": _subsample(v, n_train, seed) for k, v in synth.items()})
         for name, pairs in conditions.items():
-            s = Summarizer(model_path)
-            s.train(pairs, epochs=cfg.epochs, lr=cfg.lr, batch_size=cfg.batch_size, seed=seed)
+            s = summarizer()
+            losses = s.train(pairs, epochs=cfg.epochs, lr=cfg.lr, batch_size=cfg.batch_size, seed=seed)
+            log(f"[{time.monotonic() - t0:6.0f}s] {name} seed {seed}: {len(losses)} steps, loss {losses[0]:.2f} → {losses[-1]:.2f}")
             evaluate(name, s)
+            del s
 
     table = {}
     real = scores["in-domain (real)"]
@@ -75,11 +83,23 @@ def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
             row["share_of_in_domain_gain"] = round((row["gain_over_zero_shot_rougeL"]) / max(real_l - zero_l, 1e-9), 4)
         table[name] = row
     result = {"config": json.loads(cfg.model_dump_json()), "n_train": n_train, "n_test": len(test), "model": model_path,
-              "wall_s": round(time.monotonic() - t0, 1), "table": table,
+              "wall_s": round(time.monotonic() - t0, 1), "versions": _versions(), "table": table,
               "examples": [{"id": t.id, "references": t.references, **{k: v[0][i] for k, v in predictions.items()}} for i, t in enumerate(test[:5])]}
     (out / "benchmark.json").write_text(json.dumps(result, indent=2))
     (out / "benchmark.md").write_text(to_markdown(result))
     return result
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for pkg in ("dialoguesynth", "torch", "transformers", "peft", "rouge-score"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            pass
+    return out
 
 
 def _subsample(pairs, n, seed):
@@ -90,7 +110,9 @@ def _subsample(pairs, n, seed):
 
 def to_markdown(r: dict) -> str:
     lines = [f"Training pairs per condition: {r['n_train']}; test dialogues: {r['n_test']} (3 references each); "
-             f"seeds: {r['config']['seeds']}; model `{r['config']['model']}`; wall {r['wall_s']} s.", "",
+             f"seeds: {r['config']['seeds']}; model `{r['config']['model']}`"
+             f" ({'LoRA r=' + str(r['config']['lora_r']) if r['config'].get('lora_r') else 'full fine-tune'}, "
+             f"{r['config']['epochs']} epochs, lr {r['config']['lr']}); wall {r['wall_s']} s.", "",
              "| condition | ROUGE-1 | ROUGE-2 | ROUGE-L | MiniLM cos | synthetic / in-domain (ROUGE-L) | share of in-domain gain |",
              "|---|---|---|---|---|---|---|"]
     for name, row in r["table"].items():

@@ -8,12 +8,12 @@ import json
 import re
 from pathlib import Path
 
-import numpy as np
 from pydantic import BaseModel
 
 from ..errors import ConfigError
+from .rng import Draws
 
-_TAG = re.compile(r"^#Person(\d+)#:", re.M)
+_TAG = re.compile(r"^#Person(\d+)#:", re.MULTILINE)
 
 
 class Exemplar(BaseModel):
@@ -81,10 +81,9 @@ class ExemplarPool:
         if not self.dialogue_ids:
             raise ConfigError(f"no reference dialogue has two speakers, 4..{max_turns} turns and <= {max_chars} characters")
 
-    def draw(self, rng: np.random.Generator, k: int, summaries: bool = False) -> list[str]:
+    def draw(self, draws: Draws, k: int, summaries: bool = False) -> list[str]:
         ids = self.summary_ids if summaries else self.dialogue_ids
-        k = min(k, len(ids))
-        return [ids[int(i)] for i in rng.choice(len(ids), size=k, replace=False)] if k else []
+        return [ids[i] for i in draws.sample(len(ids), k)]
 
     def __getitem__(self, key: str) -> Exemplar:
         return self.by_id[key]
