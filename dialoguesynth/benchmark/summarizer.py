@@ -77,11 +77,21 @@ class Summarizer:
             return {"input_ids": torch.tensor([s + [pad] * (src_w - len(s)) for s, _ in batch]),
                     "attention_mask": torch.tensor([[1] * len(s) + [0] * (src_w - len(s)) for s, _ in batch]),
                     "labels": torch.tensor([t + [-100] * (tgt_w - len(t)) for _, t in batch])}
-        seqs = [(s + t, [-100] * len(s) + t) for s, t in batch]
-        width = max(len(x) for x, _ in seqs)
-        return {"input_ids": torch.tensor([x + [pad] * (width - len(x)) for x, _ in seqs]),
-                "attention_mask": torch.tensor([[1] * len(x) + [0] * (width - len(x)) for x, _ in seqs]),
-                "labels": torch.tensor([y + [-100] * (width - len(y)) for _, y in seqs])}
+        # Left-padded so every row's summary sits in the last k positions: the model then computes
+        # logits for those positions only (logits_to_keep), not for all ~300 × 49k-vocab positions.
+        seqs = [s + t for s, t in batch]
+        width, k = max(map(len, seqs)), max(len(t) for _, t in batch)
+        mask = torch.tensor([[0] * (width - len(x)) + [1] * len(x) for x in seqs])
+        return {"input_ids": torch.tensor([[pad] * (width - len(x)) + x for x in seqs]), "attention_mask": mask,
+                "position_ids": (mask.cumsum(1) - 1).clamp(min=0), "logits_to_keep": k + 1,
+                "targets": torch.tensor([[-100] * (k - len(t)) + t for _, t in batch])}
+
+    def _loss(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        if self.seq2seq:
+            return self.model(**batch).loss
+        targets = batch.pop("targets")
+        logits = self.model(**batch).logits[:, :-1].float()  # position p predicts token p + 1
+        return torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=-100)
 
     def train(self, pairs: list[Pair], epochs: int = 2, lr: float = 5e-5, batch_size: int = 8, seed: int = 0,
               on_step: Callable[[int, int, float], None] | None = None) -> list[float]:
@@ -99,7 +109,7 @@ class Summarizer:
             rng.shuffle(examples)
             for i in range(0, len(examples), batch_size):
                 with self._autocast():
-                    loss = self.model(**self._batch(examples[i:i + batch_size])).loss
+                    loss = self._loss(self._batch(examples[i:i + batch_size]))
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(params, 1.0)
                 opt.step()
