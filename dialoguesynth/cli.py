@@ -37,6 +37,9 @@ def generate(
     no_subtopics: bool = typer.Option(False, "--no-subtopics", help="ablation: topics are not expanded"),
     no_plan: bool = typer.Option(False, "--no-plan", help="ablation: no chain-of-thought plan"),
     no_context: bool = typer.Option(False, "--no-context", help="ablation: no context characteristics in prompts"),
+    fill_gaps: bool = typer.Option(False, "--fill-gaps", help="aim new specs at the emptiest cells of the coverage grid "
+                                   "(extend a run: rerun with a larger -n)"),
+    model_mix: str = typer.Option(None, "--model-mix", help="NAME=WEIGHT,NAME=WEIGHT: each spec rendered by one of these models"),
     progress: bool = typer.Option(True, "--progress/--no-progress"),
 ):
     """Generate a dialogue corpus into OUTPUT (reruns resume where a run stopped)."""
@@ -44,7 +47,8 @@ def generate(
 
     cfg = _config(config, num_dialogues=num_dialogues, seed=seed, model__name=model,
                   personas__enabled=False if no_personas else None, topics__expand=False if no_subtopics else None,
-                  plan__enabled=False if no_plan else None, context__enabled=False if no_context else None)
+                  plan__enabled=False if no_plan else None, context__enabled=False if no_context else None,
+                  coverage__fill_gaps=True if fill_gaps else None, model__mix=_mix(model_mix) if model_mix else None)
     gen = Generator(cfg, progress=progress)
     try:
         ds = gen.run(output, fresh=fresh)
@@ -165,6 +169,17 @@ def benchmark(
     run_benchmark(cfg, out, log=lambda m: console.print(m, highlight=False))
     console.print((out / "benchmark.md").read_text(), highlight=False)
     console.print(f"[bold green]results:[/] {out / 'benchmark.json'}")
+
+
+def _mix(text: str) -> dict[str, float]:
+    out = {}
+    for item in text.split(","):
+        name, sep, weight = item.strip().rpartition("=")
+        try:
+            out[name if sep else weight] = float(weight) if sep else 1.0
+        except ValueError:
+            raise DialoguesynthError(f"--model-mix: {item!r} is not NAME=WEIGHT") from None
+    return out
 
 
 @app.command("prepare-model")

@@ -36,6 +36,15 @@ class ModelConfig(Strict):
     served_model: str | None = Field(None, description="model name the server knows; defaults to `name`")
     timeout_s: float = Field(120.0, gt=0)
     concurrency: int = Field(16, ge=1)
+    mix: dict[str, float] | None = Field(None, description="model name → weight: each spec is rendered by one model, "
+                                         "drawn from its seed; models run one after another, each loaded once")
+
+    @field_validator("mix")
+    @classmethod
+    def _mix_weights(cls, v):
+        if v is not None and (not v or any(w <= 0 for w in v.values())):
+            raise ValueError("needs at least one model, every weight > 0")
+        return v
 
 
 class TopicsConfig(Strict):
@@ -107,6 +116,7 @@ class RenderConfig(StageSampling):
     max_tokens: int = Field(512, ge=1)
     guided: bool = Field(True, description="regex-guided decoding for exactly the target turn count")
     label_free_starts: bool = Field(True, description="guided: no ':' in a turn's first 24 characters (stops echoed header labels)")
+    resample: int = Field(0, ge=0, description="changes every render seed but no spec: > 0 draws another sample of the same specs")
 
 
 class SummaryConfig(StageSampling):
@@ -126,6 +136,15 @@ class ChecksConfig(Strict):
     max_repeated_trigram_fraction: float = Field(0.2, ge=0, le=1, description="share of a dialogue's word 3-grams that repeat (rejects ~0.1% of real DialogSum)")
     max_retries: int = Field(2, ge=0)
     near_duplicate_threshold: float | None = Field(0.8, gt=0, le=1, description="MinHash Jaccard above which a dialogue is a near-duplicate; null: exact only")
+
+
+class CoverageConfig(Strict):
+    """The coverage grid: subtopic × a persona trait bin × a context characteristic."""
+
+    trait: Literal["openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism"] = Field(
+        "extraversion", description="Person1's trait binned low/mid/high at ±personas.band SDs")
+    context: str = Field("medium", description="a context characteristic of kind single")
+    fill_gaps: bool = Field(False, description="aim each new spec at the grid cell with the fewest accepted dialogues")
 
 
 class RunConfig(Strict):
@@ -148,6 +167,7 @@ class Config(Strict):
     render: RenderConfig = Field(default_factory=RenderConfig)
     summary: SummaryConfig = Field(default_factory=SummaryConfig)
     checks: ChecksConfig = Field(default_factory=ChecksConfig)
+    coverage: CoverageConfig = Field(default_factory=CoverageConfig)
     run: RunConfig = Field(default_factory=RunConfig)
 
     @model_validator(mode="after")
@@ -236,5 +256,7 @@ def config_hash(cfg: Config) -> str:
     """Stable hash of everything that shapes the output (used to refuse resuming with another config)."""
     import hashlib
 
-    payload = cfg.model_dump_json(exclude={"run": {"batch_size"}})
+    # num_dialogues is left out: spec i does not depend on it, so a run can be extended in place
+    # and so is fill_gaps: it only aims the specs that extend a run
+    payload = cfg.model_dump_json(exclude={"num_dialogues": True, "run": {"batch_size"}, "coverage": {"fill_gaps"}})
     return hashlib.sha256(payload.encode()).hexdigest()[:16]

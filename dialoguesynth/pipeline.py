@@ -7,7 +7,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 import datasets
@@ -45,6 +45,7 @@ class Generator:
         self._owns_backend = backend is None
         self.show_progress = progress
         self._pool: ExemplarPool | None = None
+        self._model: str | None = None  # the model.mix entry being rendered (None: model.name)
         self.warnings: list[str] = []
 
     # -- parts -------------------------------------------------------------------------------
@@ -58,8 +59,20 @@ class Generator:
     @property
     def backend(self) -> Backend:
         if self._backend is None:
-            self._backend = make_backend(self.cfg)
+            cfg = self.cfg
+            if self._model is not None:
+                cfg = cfg.model_copy(update={"model": cfg.model.model_copy(update={"name": self._model})})
+            self._backend = make_backend(cfg)
         return self._backend
+
+    def _use_model(self, name: str) -> None:
+        """Switch to another model of the mix: close the engine (one per process on CPU), load lazily."""
+        if name == (self._model or self.cfg.model.name):
+            return
+        if self._owns_backend and self._backend is not None:
+            self._backend.close()
+            self._backend = None
+        self._model = name
 
     def spec_sampler(self, taxonomy: Taxonomy | None = None) -> SpecSampler:
         """The spec sampler. Without a taxonomy, topics are not LLM-expanded (no model needed)."""
@@ -112,21 +125,41 @@ class Generator:
         stats = {"resumed": len(done), "tokens": 0, "engine_s": 0.0}
         if len(done) >= cfg.num_dialogues:
             return records, rejected, stats
-        runner = StageRunner(_LazyBackend(self), cfg.checks.max_retries + 1, bars.update)
+        runner = StageRunner(_LazyBackend(self), cfg.checks.max_retries + 1, bars.update, resample=cfg.render.resample)
         taxonomy = self._taxonomy(store, runner)
         bars.add("dialogues", cfg.num_dialogues)
         bars.advance("dialogues", len(done))
-        todo = (s for s in SpecSampler(cfg, taxonomy, self.pool).iter(cfg.num_dialogues) if s.id not in done)
-        while batch := list(islice(todo, cfg.run.batch_size)):
-            t0 = time.monotonic()
-            new, bad = self._batch(batch, runner, seen)
-            stats["engine_s"] += time.monotonic() - t0
-            stats["tokens"] += sum(sum(r.tokens.values()) for r in new)
-            store.append(new, bad)
-            records += new
-            rejected += bad
-            bars.advance("dialogues", len(batch))
+        sampler = SpecSampler(cfg, taxonomy, self.pool)
+        todo = self._todo(sampler, done, records)
+        # a model mix renders model by model, each engine loaded once (one engine per process on CPU)
+        groups = [(None, todo)]
+        if cfg.model.mix:
+            todo = list(todo)
+            groups = [(name, iter([s for s in todo if s.model == name])) for name in cfg.model.mix]
+        for name, specs in groups:
+            if name is not None:
+                self._use_model(name)
+            while batch := list(islice(specs, cfg.run.batch_size)):
+                t0 = time.monotonic()
+                new, bad = self._batch(batch, runner, seen)
+                stats["engine_s"] += time.monotonic() - t0
+                stats["tokens"] += sum(sum(r.tokens.values()) for r in new)
+                store.append(new, bad)
+                records += new
+                rejected += bad
+                bars.advance("dialogues", len(batch))
+        stats["grid"] = _grid_fill(sampler, records)
         return records, rejected, stats
+
+    def _todo(self, sampler: SpecSampler, done: set[str], records: list[Record]) -> Iterator[ConversationSpec]:
+        """Specs still to render. With coverage.fill_gaps, the ones past everything already done
+        are aimed at the emptiest cells of the coverage grid."""
+        n = self.cfg.num_dialogues
+        if not self.cfg.coverage.fill_gaps:
+            return (s for s in sampler.iter(n) if s.id not in done)
+        start = 1 + max((int(i.rsplit("-", 1)[1]) for i in done), default=-1)
+        head = (s for s in sampler.iter(min(start, n)) if s.id not in done)
+        return chain(head, sampler.fill(start, n, [r.spec for r in records]))
 
     def _batch(self, specs: list[ConversationSpec], runner: StageRunner, seen: Deduper):
         cfg, pool = self.cfg, self.pool
@@ -187,7 +220,7 @@ class Generator:
 
         records = [
             Record(spec=s, plan=plans[s.id], turns=dialogues[s.id][0].value, dialogue=dialogues[s.id][1],
-                   summary=summaries[s.id], model=display_name(cfg.model.name),
+                   summary=summaries[s.id], model=display_name(s.model or cfg.model.name),
                    attempts=dialogues[s.id][0].attempts, render_seed=dialogues[s.id][0].output.seed, tokens=tokens[s.id])
             for s in specs if s.id in summaries
         ]
@@ -207,10 +240,25 @@ class Generator:
             "generation_s": round(stats["engine_s"], 1),
             "completion_tokens": stats["tokens"],
             "coverage": _coverage(r.spec for r in records),
+            "coverage_grid": stats.get("grid"),
             # what dedup removed, so it cannot skew the distribution silently
             "dedup_removed": _coverage(r.spec for r in rejected if r.stage == "dedup"),
             "warnings": self.warnings,
         }
+
+
+def _grid_fill(sampler: SpecSampler, records: list[Record]) -> dict:
+    """How evenly accepted dialogues fill subtopic × trait bin × context value."""
+    grid = dict.fromkeys(sampler.grid(), 0)
+    for r in records:
+        key = sampler.cell(r.spec)
+        if key in grid:
+            grid[key] += 1
+    counts = list(grid.values())
+    cfg = sampler.cfg.coverage
+    return {"axes": ["topic", "subtopic", f"person1 {cfg.trait} bin", cfg.context], "cells": len(counts),
+            "filled": sum(c > 0 for c in counts), "min": min(counts, default=0), "max": max(counts, default=0),
+            "counts": {" | ".join(k): v for k, v in grid.items() if v}}
 
 
 def _coverage(specs) -> dict[str, int]:

@@ -57,6 +57,7 @@ class ConversationSpec(Model):
     personas: list[Persona] | None = Field(None, description="two speakers, or None when personas are off")
     exemplar_ids: list[str] = Field(default_factory=list)
     summary_exemplar_ids: list[str] = Field(default_factory=list)
+    model: str | None = Field(None, description="the model that renders it (model.mix); None: model.name")
 
 
 class Turn(Model):

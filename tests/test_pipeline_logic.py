@@ -67,10 +67,13 @@ def test_exact_duplicates_removed_with_twin(tmp_path, cfg_factory):
 def test_resume_skips_finished_and_matches_uninterrupted(tmp_path, cfg_factory):
     full = gen(cfg_factory(num_dialogues=8)).run(tmp_path / "full")
     part = tmp_path / "part"
-    gen(cfg_factory(num_dialogues=3)).run(part, fresh=True)  # a different config: needs --fresh later
+    gen(cfg_factory(num_dialogues=3, seed=1)).run(part, fresh=True)  # a different config: needs --fresh later
     with pytest.raises(RunError, match="different config"):
         gen(cfg_factory(num_dialogues=8)).run(part)
-    gen(cfg_factory(num_dialogues=8)).run(part, fresh=True)
+    gen(cfg_factory(num_dialogues=3)).run(part, fresh=True)
+    grow = FakeBackend()
+    gen(cfg_factory(num_dialogues=8), grow).run(part)  # a larger num_dialogues extends the run in place
+    assert grow.calls[-1] == 5
     fake = FakeBackend()
     again = gen(cfg_factory(num_dialogues=8), fake).run(part)
     assert fake.calls == []  # everything was done: the engine is never asked

@@ -3,29 +3,40 @@
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ..catalogs import load_context_catalog, load_persona_catalog
 from ..config import Config
+from ..errors import ConfigError
 from ..spec import Context, ConversationSpec
 from .contexts import ContextSampler
 from .exemplars import ExemplarPool
 from .personas import PersonaSampler
-from .rng import Draws, derive_seed
+from .rng import Draws, Weighted, derive_seed
 from .subtopics import CoverageLedger, Taxonomy
 
 _CONTEXT_FIELDS = frozenset(Context.model_fields)
+BINS = ("low", "mid", "high")
+FILL_ATTEMPTS = 200  # rejection-sampling tries to land a spec in its target cell
 
 
 class SpecSampler:
-    """Yields specs 0..n-1; record i depends only on (config, seed, taxonomy, i) and the ledger."""
+    """Yields specs 0..n-1; record i depends only on (config, seed, taxonomy, i) and the ledger
+    (with coverage.fill_gaps, also on the specs already accepted: see ``fill``)."""
 
     def __init__(self, cfg: Config, taxonomy: Taxonomy, pool: ExemplarPool | None):
         self.cfg = cfg
         self.taxonomy = taxonomy
         self.pool = pool
-        self.contexts = ContextSampler(load_context_catalog(cfg.context.catalog_dir), cfg.context.temperature)
+        ctx_catalog = load_context_catalog(cfg.context.catalog_dir)
+        self.contexts = ContextSampler(ctx_catalog, cfg.context.temperature)
         self.personas = PersonaSampler(load_persona_catalog(cfg.personas.catalog_dir), cfg.personas.sd_scale)
+        self._mix = Weighted(cfg.model.mix) if cfg.model.mix else None
+        char = ctx_catalog.characteristics.get(cfg.coverage.context)
+        if char is None or char.kind != "single":
+            raise ConfigError(f"coverage.context: {cfg.coverage.context!r} is not a single-valued context characteristic "
+                              f"(choose one of {[n for n, c in ctx_catalog.characteristics.items() if c.kind == 'single']})")
+        self.context_values = list(char.values)
 
     def __iter__(self) -> Iterator[ConversationSpec]:
         return self.iter(self.cfg.num_dialogues)
@@ -35,6 +46,47 @@ class SpecSampler:
         for i in range(n):
             yield self.one(i, *ledger.next())
 
+    # -- the coverage grid -------------------------------------------------------------------
+    def trait_bin(self, spec: ConversationSpec) -> str:
+        if not spec.personas:
+            return "mid"
+        bf = self.personas.catalog.big_five
+        t = bf.traits[self.cfg.coverage.trait]
+        z = (spec.personas[0].ocean[self.cfg.coverage.trait] - t.mean) / t.sd
+        return "low" if z < -bf.band else "high" if z > bf.band else "mid"
+
+    def cell(self, spec: ConversationSpec) -> tuple[str, str, str, str]:
+        """(topic, subtopic, Person1's trait bin, context value): the cell a spec fills."""
+        c = spec.context
+        value = getattr(c, self.cfg.coverage.context, None) or c.extra.get(self.cfg.coverage.context)
+        return c.topic, c.subtopic, self.trait_bin(spec), value
+
+    def grid(self) -> list[tuple[str, str, str, str]]:
+        bins = BINS if self.cfg.personas.enabled else ("mid",)
+        return [(t, s, b, v) for t, s, _ in self.taxonomy.cells() for b in bins for v in self.context_values]
+
+    def fill(self, start: int, n: int, accepted: Iterable[ConversationSpec]) -> Iterator[ConversationSpec]:
+        """Specs start..n-1, each aimed at the grid cell with the fewest specs so far (accepted ones,
+        then those issued here): rejection sampling from the spec's own seed, then further seeds."""
+        counts = dict.fromkeys(self.grid(), 0)
+        for s in accepted:
+            key = self.cell(s)
+            if key in counts:
+                counts[key] += 1
+        order = {c: k for k, c in enumerate(counts)}
+        for i in range(start, n):
+            target = min(counts, key=lambda c: (counts[c], order[c]))
+            spec = None
+            for attempt in range(FILL_ATTEMPTS):
+                cand = self.one(i, target[0], target[1], draw_seed=derive_seed(self.cfg.seed, i, "fill", attempt) if attempt else None)
+                if self.cell(cand) == target:
+                    spec = cand
+                    break
+            spec = spec or cand  # a cell the constraints make rare: keep its subtopic, count what we got
+            counts[self.cell(spec)] = counts.get(self.cell(spec), 0) + 1
+            yield spec
+
+    # -- sampling -----------------------------------------------------------------------------
     def json_lines(self, n: int, workers: int = 1, chunk: int = 4000) -> Iterator[str]:
         """Specs 0..n-1 as JSON lines, in order, identical for any ``workers``; with workers > 1,
         chunks are sampled in forked processes (each keeps its own coverage ledger in step)."""
@@ -47,10 +99,10 @@ class SpecSampler:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             yield from pool.imap(_sample_chunk, [(a, min(a + chunk, n)) for a in range(0, n, chunk)])
 
-    def one(self, index: int, topic: str, subtopic: str) -> ConversationSpec:
+    def one(self, index: int, topic: str, subtopic: str, draw_seed: int | None = None) -> ConversationSpec:
         cfg = self.cfg
         seed = derive_seed(cfg.seed, index)
-        draws = Draws(seed)
+        draws = Draws(draw_seed if draw_seed is not None else seed)
         drawn = self.contexts.sample(draws)
         extra = {k: v for k, v in drawn.items() if k not in _CONTEXT_FIELDS}
         context = Context(topic=topic, subtopic=subtopic, extra=extra, **{k: v for k, v in drawn.items() if k in _CONTEXT_FIELDS})
@@ -68,6 +120,7 @@ class SpecSampler:
             personas=personas,
             exemplar_ids=exemplars,
             summary_exemplar_ids=summary_ex,
+            model=draws.pick(self._mix) if self._mix else None,  # last draw: a mix leaves the rest unchanged
         )
 
 

@@ -40,8 +40,8 @@ class Stage(ABC, Generic[Item]):
     def parse(self, item: Item, completion: Completion) -> tuple[Any, str | None]:
         """(value, None) when usable, else (anything, reason)."""
 
-    def seed(self, item: Item, attempt: int) -> int:
-        return derive_seed(self.key(item), self.name, attempt)
+    def seed(self, item: Item, attempt: int, resample: int = 0) -> int:
+        return derive_seed(self.key(item), self.name, attempt, *([resample] if resample else []))
 
 
 @dataclass
@@ -50,6 +50,7 @@ class StageRunner:
     max_attempts: int = 1
     on_progress: Callable[[str, int, int, float], None] | None = None
     log: list = field(default_factory=list)
+    resample: int = 0  # render.resample: new seeds for the same specs
 
     def run(self, stage: Stage, items: list) -> list[Outcome]:
         outcomes = [Outcome() for _ in items]
@@ -61,7 +62,7 @@ class StageRunner:
         for attempt in range(self.max_attempts):
             if not pending:
                 break
-            seeds = [stage.seed(items[i], attempt) for i in pending]
+            seeds = [stage.seed(items[i], attempt, self.resample) for i in pending]
             requests = [stage.request(items[i], s) for i, s in zip(pending, seeds)]
 
             def progress(n: int, tps: float, _base=done_before) -> None:
