@@ -171,6 +171,26 @@ def benchmark(
     console.print(f"[bold green]results:[/] {out / 'benchmark.json'}")
 
 
+@app.command()
+def sweep(
+    config: Path = typer.Argument(..., help="sweep YAML: base config, grid of dials, quality bars"),
+    out: Path = typer.Option(Path("out/sweep"), "--out", "-o"),
+    num_dialogues: int = typer.Option(None, "--num-dialogues", "-n", min=2, help="specs per cell (overrides the file)"),
+    progress: bool = typer.Option(True, "--progress/--no-progress"),
+):
+    """Generate every cell of a dial grid with one engine, score each under each quality bar, plot."""
+    from .sweep import load_sweep, run_sweep
+
+    if not config.is_file():
+        raise DialoguesynthError(f"sweep config {config} does not exist")
+    sc = load_sweep(config)
+    if num_dialogues:
+        sc.num_dialogues = num_dialogues
+    report = run_sweep(sc, out, progress=progress, log=lambda m: console.print(m, highlight=False))
+    console.print((out / "sweep.md").read_text(), highlight=False)
+    console.print(f"[bold green]results:[/] {out / 'sweep.json'}; plots: {', '.join(report['plots'])}")
+
+
 def _mix(text: str) -> dict[str, float]:
     out = {}
     for item in text.split(","):

@@ -57,3 +57,57 @@ def plot_adherence(a: dict, path: Path) -> Path:
     fig.savefig(path, dpi=90)
     plt.close(fig)
     return path
+
+
+def plot_sweep(report: dict, out: Path) -> list[Path]:
+    """Sweep figures: pass rate vs diversity among passing, realism vs diversity, coverage heatmaps."""
+    cells = report["cells"]
+    bars = list(cells[0]["bars"]) if cells else []
+    markers = "os^Dv<>"
+    paths = []
+    for name, (xkey, xlabel), (ykey, ylabel) in (
+            ("sweep_pass_vs_diversity.png", ("pass_rate", "pass rate"), ("vendi", "Vendi score among passing (effective diversity)")),
+            ("sweep_realism_vs_diversity.png", ("vendi", "Vendi score among passing"), ("c2st_auc", "C2ST AUC vs real (0.5 = indistinguishable)"))):
+        fig, ax = plt.subplots(figsize=(6.5, 4.5))
+        for b, bar in enumerate(bars):
+            pts = [(c["cell"], c["bars"][bar].get(xkey), c["bars"][bar].get(ykey)) for c in cells]
+            pts = [p for p in pts if p[1] is not None and p[2] is not None]
+            ax.scatter([p[1] for p in pts], [p[2] for p in pts], marker=markers[b % len(markers)], s=50, label=f"bar: {bar}")
+            for k, x, y in pts:
+                ax.annotate(str(k), (x, y), textcoords="offset points", xytext=(4, 3), fontsize=8)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.legend(fontsize=8)
+        ax.set_title("each point: one cell (number) under one quality bar", fontsize=9)
+        fig.tight_layout()
+        fig.savefig(out / name, dpi=90)
+        plt.close(fig)
+        paths.append(out / name)
+    # coverage: per cell, passing dialogues per (subtopic) × (trait bin, context value) under the first bar
+    if cells and bars:
+        import numpy as np
+
+        n = len(cells)
+        cols = min(4, n)
+        rows_n = (n + cols - 1) // cols
+        fig, axes = plt.subplots(rows_n, cols, figsize=(4 * cols, 3.2 * rows_n), squeeze=False)
+        for ax, c in zip(axes.flat, cells):
+            counts = c["bars"][bars[0]]["grid_counts"]
+            keys = [k.split(" | ") for k in counts]
+            ys = sorted({k[1] for k in keys})
+            xs = sorted({(k[2], k[3]) for k in keys})
+            m = np.zeros((len(ys), len(xs)))
+            for k, v in zip(keys, counts.values()):
+                m[ys.index(k[1]), xs.index((k[2], k[3]))] += v
+            ax.imshow(m, aspect="auto", cmap="viridis")
+            ax.set_title(f"cell {c['cell']}: " + ", ".join(f"{k.split('.')[-1]}={v}" for k, v in c["dials"].items()), fontsize=7)
+            ax.set_yticks(range(len(ys)), [y[:18] for y in ys], fontsize=5)
+            ax.set_xticks(range(len(xs)), [f"{b[0]}/{b[1][:6]}" for b in xs], fontsize=4, rotation=90)
+        for ax in list(axes.flat)[n:]:
+            ax.axis("off")
+        fig.suptitle(f"coverage among passing ({bars[0]} bar): subtopic × (trait bin / context value)", fontsize=9)
+        fig.tight_layout()
+        fig.savefig(out / "sweep_coverage.png", dpi=110)
+        plt.close(fig)
+        paths.append(out / "sweep_coverage.png")
+    return paths

@@ -1,0 +1,187 @@
+"""`dialoguesynth sweep`: a grid over generation dials, each cell generated (one engine shared by
+all cells), then scored under each quality bar: pass rate, diversity among the passing dialogues,
+realism of the passing dialogues, and how evenly they cover the coverage grid.
+
+Quality bars are applied after generation to each cell's accepted dialogues, so a bar can only be
+as loose as the run's own `checks` (which stay the floor); stricter bars need no regeneration."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import Field
+
+
+from .checks import check_dialogue
+from .config import ChecksConfig, Config, Strict, load_config, read_yaml
+from .errors import ConfigError
+from .spec import ConversationSpec, Turn
+
+
+class QualityBar(ChecksConfig):
+    """The checks (all fields of `checks`) plus a model-free in-distribution score."""
+
+    min_nearest_real_cosine: float | None = Field(None, ge=-1, le=1, description="MiniLM cosine to the nearest real dialogue")
+
+
+class SweepConfig(Strict):
+    base: Path | None = Field(None, description="generator config the cells start from")
+    num_dialogues: int = Field(32, ge=2, description="specs per cell")
+    grid: dict[str, list[Any]] = Field(description="dotted config key → values, e.g. render.temperature: [0.6, 1.0]")
+    quality_bars: dict[str, dict[str, Any]] = Field(default_factory=lambda: {"default": {}})
+    reference_sample: int = Field(300, ge=20, description="real dialogues the realism and quality scores compare with")
+
+
+def load_sweep(path: Path) -> SweepConfig:
+    raw = read_yaml(path, "sweep config")
+    try:
+        sc = SweepConfig.model_validate(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {str(exc).splitlines()[-1].strip()}") from None
+    if sc.base is not None and not sc.base.is_absolute():
+        sc.base = (path.parent / sc.base).resolve()
+    if not sc.grid or any(not v for v in sc.grid.values()):
+        raise ConfigError(f"{path}: grid needs at least one dial, each with at least one value")
+    for name, bar in sc.quality_bars.items():
+        try:
+            QualityBar(**bar)
+        except ValueError as exc:
+            raise ConfigError(f"{path}: quality bar {name!r}: {str(exc).splitlines()[-1].strip()}") from None
+    return sc
+
+
+def cells(sc: SweepConfig) -> list[dict[str, Any]]:
+    keys = list(sc.grid)
+    return [dict(zip(keys, values)) for values in itertools.product(*sc.grid.values())]
+
+
+def cell_config(sc: SweepConfig, dials: dict[str, Any]) -> Config:
+    return load_config(sc.base, num_dialogues=sc.num_dialogues, **{k.replace(".", "__"): v for k, v in dials.items()})
+
+
+def run_sweep(sc: SweepConfig, out: Path, progress: bool = True, backend=None, log=print) -> dict:
+    """Generate every cell (resumable: each cell is a run folder), score, write sweep.json/md + plots."""
+    from .evaluate.data import load_rows, strip_tags
+    from .evaluate.embed import embed
+    from .evaluate.report import evaluate
+    from .pipeline import Generator
+
+    out.mkdir(parents=True, exist_ok=True)
+    grid = cells(sc)
+    configs = [cell_config(sc, d) for d in grid]
+    # one engine for every cell unless a dial changes the model (then each cell loads its own)
+    shared = backend or (None if any(k.startswith("model.") for k in sc.grid) else _LazyBackend(configs[0]))
+    try:
+        for k, (dials, cfg) in enumerate(zip(grid, configs)):
+            log(f"cell {k + 1}/{len(grid)}: {dials}")
+            Generator(cfg, backend=shared, progress=progress).run(out / f"cell-{k:02d}")
+    finally:
+        if shared is not None and backend is None:
+            shared.close()
+
+    ref_rows, _ = load_rows(configs[0].reference.path)
+    ref_rows = random.Random(0).sample(ref_rows, min(sc.reference_sample, len(ref_rows)))
+    ref_emb = embed([strip_tags(r["dialogue"]) for r in ref_rows])
+    results = []
+    for k, (dials, cfg) in enumerate(zip(grid, configs)):
+        log(f"scoring cell {k + 1}/{len(grid)}")
+        rows, summary = load_rows(out / f"cell-{k:02d}")
+        results.append(score_cell(k, dials, cfg, rows, summary, ref_emb, sc.quality_bars))
+        evaluate(out / f"cell-{k:02d}", cfg.reference.path, out / f"cell-{k:02d}" / "report", max_n=sc.num_dialogues)
+    report = {"sweep": json.loads(sc.model_dump_json()), "cells": results}
+    (out / "sweep.json").write_text(json.dumps(report, indent=2))
+    (out / "sweep.md").write_text(to_markdown(report))
+    from .evaluate.plots import plot_sweep
+
+    report["plots"] = [p.name for p in plot_sweep(report, out)]
+    (out / "sweep.json").write_text(json.dumps(report, indent=2))
+    return report
+
+
+class _LazyBackend:
+    """The shared engine, loaded on first use (a resumed sweep whose cells are done never loads it)."""
+
+    def __init__(self, cfg: Config):
+        self.cfg, self._backend = cfg, None
+
+    @property
+    def model_name(self) -> str:
+        return self.cfg.model.name
+
+    def generate(self, requests, progress=None):
+        if self._backend is None:
+            from .backends import make_backend
+
+            self._backend = make_backend(self.cfg)
+        return self._backend.generate(requests, progress)
+
+    def close(self) -> None:
+        if self._backend is not None:
+            self._backend.close()
+            self._backend = None
+
+
+def score_cell(k: int, dials: dict, cfg: Config, rows: list[dict], summary: dict, ref_emb: np.ndarray,
+               bars: dict[str, dict]) -> dict:
+    from .evaluate import diversity, realism
+    from .evaluate.data import strip_tags
+    from .evaluate.embed import embed
+    from .pipeline import Generator
+
+    sampler = Generator(cfg, progress=False).spec_sampler(_taxonomy_of(rows))
+    texts = [strip_tags(r["dialogue"]) for r in rows]
+    emb = embed(texts) if texts else np.zeros((0, ref_emb.shape[1]))
+    nearest = (emb @ ref_emb.T).max(1) if len(texts) else np.zeros(0)
+    specs = [ConversationSpec.model_validate_json(r["spec_json"]) for r in rows]
+    out = {"cell": k, "dials": dials, "requested": summary["requested"], "accepted_by_run": summary["accepted"], "bars": {}}
+    for name, overrides in bars.items():
+        bar = QualityBar(**{**cfg.checks.model_dump(), **overrides})
+        keep = [i for i, (r, s) in enumerate(zip(rows, specs))
+                if check_dialogue([Turn(**t) for t in r["turns"]], "stop", s, bar) is None
+                and (bar.min_nearest_real_cosine is None or nearest[i] >= bar.min_nearest_real_cosine)]
+        m: dict[str, Any] = {"passed": len(keep), "pass_rate": round(len(keep) / summary["requested"], 4)}
+        if len(keep) >= 2:
+            t, e = [texts[i] for i in keep], emb[keep]
+            m.update(distinct_2=round(diversity.distinct_n(t, 2), 4), self_bleu=round(diversity.self_bleu(t), 2),
+                     vendi=round(diversity.vendi_score(e), 2), mean_pairwise_cosine=round(diversity.mean_pairwise_cosine(e), 4),
+                     nearest_real_cosine=round(float(nearest[keep].mean()), 4))
+            if len(keep) >= 10:
+                m["c2st_auc"] = round(realism.c2st_auc(e, ref_emb)[0], 4)
+        grid = dict.fromkeys(sampler.grid(), 0)
+        for i in keep:
+            c = sampler.cell(specs[i])
+            if c in grid:
+                grid[c] += 1
+        m["grid_cells"], m["grid_filled"] = len(grid), sum(v > 0 for v in grid.values())
+        m["grid_counts"] = {" | ".join(c): v for c, v in grid.items()}
+        out["bars"][name] = m
+    return out
+
+
+def _taxonomy_of(rows: list[dict]):
+    from .sampling.subtopics import Taxonomy
+
+    subs: dict[str, list[str]] = {}
+    for r in rows:
+        subs.setdefault(r["topic"], [])
+        if r["subtopic"] not in subs[r["topic"]]:
+            subs[r["topic"]].append(r["subtopic"])
+    return Taxonomy(subtopics=subs or {"none": ["none"]}, weights=dict.fromkeys(subs or {"none": 1}, 1.0), source="file")
+
+
+def to_markdown(report: dict) -> str:
+    keys = list(report["sweep"]["grid"])
+    lines = ["| cell | " + " | ".join(keys) + " | quality bar | pass rate | Vendi (passing) | distinct-2 | self-BLEU | "
+             "nearest-real cos | C2ST AUC | grid cells filled |",
+             "|---|" + "---|" * len(keys) + "---|---|---|---|---|---|---|---|"]
+    for c in report["cells"]:
+        for name, m in c["bars"].items():
+            lines.append(f"| {c['cell']} | " + " | ".join(str(c["dials"][k]) for k in keys) + f" | {name} | {m['pass_rate']:.2f} | "
+                         f"{m.get('vendi', '')} | {m.get('distinct_2', '')} | {m.get('self_bleu', '')} | "
+                         f"{m.get('nearest_real_cosine', '')} | {m.get('c2st_auc', '')} | {m['grid_filled']}/{m['grid_cells']} |")
+    return "\n".join(lines) + "\n"
