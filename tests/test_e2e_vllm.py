@@ -63,3 +63,34 @@ def test_rerun_resumes_without_engine(run):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert time.monotonic() - t < first_s / 2  # nothing left to do: vLLM is never started
     assert datasets.load_from_disk(str(out))["dialogue"] == before
+
+
+def test_model_mix_switches_engines_in_one_process(tmp_path, dialogsum):
+    """A two-model mix on the REAL engine: the embedded model by name and by its converted folder
+    (two names, so the run closes one vLLM engine and loads the next in the same process), with
+    fill-gaps aiming every spec at an empty coverage cell."""
+    from dialoguesynth.config import load_config
+    from dialoguesynth.models import resolve_model
+    from dialoguesynth.pipeline import Generator
+
+    folder = resolve_model("embedded")
+    mix = {"embedded": 1.0, folder: 1.0}
+    base = dict(num_dialogues=4, topics__expand=False, topics__topics=["shopping"], reference__path=str(dialogsum / "train.jsonl"),
+                model__mix=mix, plan__strategy="template", summary__enabled=False)
+    seed = next(s for s in range(100) if len({x.model for x in Generator(load_config(None, seed=s, **base), progress=False).specs(n=4)}) == 2)
+    cfg = tmp_path / "mix.yaml"
+    cfg.write_text(f"seed: {seed}\nnum_dialogues: 4\ntopics: {{expand: false, topics: [shopping]}}\n"
+                   f"reference: {{path: {dialogsum / 'train.jsonl'}}}\nplan: {{strategy: template}}\nsummary: {{enabled: false}}\n")
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "dialoguesynth.cli", "generate", "-c", str(cfg), "-o", str(out), "--no-progress",
+                           "--fill-gaps", "--model-mix", f"embedded=1,{folder}=1"], capture_output=True, text=True, timeout=1200)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    ds = datasets.load_from_disk(str(out))
+    rejected = (out / "rejected.jsonl").read_text().splitlines()
+    assert len(ds) + len(rejected) == 4 and len(ds) >= 2
+    specs = [json.loads(line)["spec"] for line in (out / "run" / "records.jsonl").read_text().splitlines()]
+    specs += [json.loads(line)["spec"] for line in rejected]
+    assert {s["model"] for s in specs} == set(mix)  # both engines rendered
+    assert all(r["model"] in ("embedded:SmolLM2-135M-Instruct", folder) for r in ds)
+    grid = json.loads((out / "summary.json").read_text())["coverage_grid"]
+    assert grid["max"] == 1  # fill-gaps: no cell got a second dialogue before every cell had one
