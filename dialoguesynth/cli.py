@@ -40,6 +40,9 @@ def generate(
     fill_gaps: bool = typer.Option(False, "--fill-gaps", help="aim new specs at the emptiest cells of the coverage grid "
                                    "(extend a run: rerun with a larger -n)"),
     model_mix: str = typer.Option(None, "--model-mix", help="NAME=WEIGHT,NAME=WEIGHT: each spec rendered by one of these models"),
+    engine: str = typer.Option("local", "--engine", help="local: in this process | ray: render on Ray Data (scale out)"),
+    ray_address: str = typer.Option(None, "--ray-address", help="an existing Ray cluster (default: start a local one)"),
+    ray_workers: int = typer.Option(1, "--ray-workers", min=1, help="engine actors (one model copy each)"),
     progress: bool = typer.Option(True, "--progress/--no-progress"),
 ):
     """Generate a dialogue corpus into OUTPUT (reruns resume where a run stopped)."""
@@ -49,9 +52,17 @@ def generate(
                   personas__enabled=False if no_personas else None, topics__expand=False if no_subtopics else None,
                   plan__enabled=False if no_plan else None, context__enabled=False if no_context else None,
                   coverage__fill_gaps=True if fill_gaps else None, model__mix=_mix(model_mix) if model_mix else None)
+    if engine not in ("local", "ray"):
+        raise DialoguesynthError(f"--engine must be local or ray, not {engine!r}")
     gen = Generator(cfg, progress=progress)
     try:
-        ds = gen.run(output, fresh=fresh)
+        if engine == "ray":
+            from .scaleout import run_on_ray
+
+            ds = run_on_ray(cfg, output, fresh=fresh, address=ray_address, workers=ray_workers,
+                            log=lambda m: console.print(m, highlight=False))
+        else:
+            ds = gen.run(output, fresh=fresh)
     except KeyboardInterrupt:
         console.print(f"[yellow]interrupted[/]: finished records are saved in {output}/run; rerun the same command to resume")
         raise typer.Exit(130) from None

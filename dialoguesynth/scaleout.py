@@ -1,0 +1,135 @@
+"""`generate --engine ray`: the render stages on Ray Data, so a multi-node Ray cluster scales a run
+out unchanged. The driver samples the (index, subtopic) plan and exports; each Ray actor holds one
+engine, builds its specs from their indices and renders them through the same stages as a local
+run; results stream to parquet shards in the run folder, which also makes the run resumable.
+
+Dedup across actors happens on the driver at export (each actor dedups within its own batches)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import datasets
+
+from .config import Config
+from .dedup import Deduper
+from .errors import RunError
+from .export import export
+from .sampling.rng import derive_seed
+from .sampling.subtopics import CoverageLedger, Taxonomy
+from .spec import Record, Rejected
+from .store import RunStore
+from .taxonomy import build_taxonomy, needs_llm
+
+
+class RenderActor:
+    """One engine per actor; a batch of (index, topic, subtopic) rows in, records and rejections out."""
+
+    def __init__(self, config_json: str, taxonomy_json: str):
+        from .pipeline import Generator
+        from .sampling.specs import SpecSampler
+        from .stages.base import StageRunner
+
+        cfg = Config.model_validate_json(config_json)
+        self.gen = Generator(cfg, progress=False)
+        self.sampler = SpecSampler(cfg, Taxonomy.model_validate_json(taxonomy_json), self.gen.pool)
+        self.runner = StageRunner(self.gen.backend, cfg.checks.max_retries + 1, resample=cfg.render.resample)
+        self.seen = Deduper(cfg.checks.near_duplicate_threshold)
+
+    def __call__(self, batch: dict) -> dict:
+        specs = [self.sampler.one(int(i), str(t), str(s)) for i, t, s in zip(batch["index"], batch["topic"], batch["subtopic"])]
+        new, bad = self.gen._batch(specs, self.runner, self.seen)
+        return {"kind": ["record"] * len(new) + ["rejected"] * len(bad),
+                "json": [r.model_dump_json() for r in new] + [r.model_dump_json() for r in bad]}
+
+
+def _expand_taxonomy(config_json: str) -> str:
+    """Runs as a Ray task when subtopics need the LLM, so the driver never loads an engine."""
+    from .pipeline import Generator
+    from .stages.base import StageRunner
+
+    gen = Generator(Config.model_validate_json(config_json), progress=False)
+    try:
+        taxonomy, _ = build_taxonomy(gen.cfg, StageRunner(gen.backend, gen.cfg.topics.max_attempts))
+    finally:
+        gen.backend.close()
+    return taxonomy.model_dump_json()
+
+
+def _read_shards(shards: Path) -> tuple[list[Record], list[Rejected]]:
+    import pyarrow.parquet as pq
+
+    records, rejected = [], []
+    for f in sorted(shards.glob("*.parquet")):
+        try:
+            table = pq.read_table(f).to_pydict()
+        except Exception:  # a shard torn by a kill: its specs are simply rendered again
+            f.unlink()
+            continue
+        for kind, js in zip(table["kind"], table["json"]):
+            (records if kind == "record" else rejected).append(
+                Record.model_validate_json(js) if kind == "record" else Rejected.model_validate_json(js))
+    return records, rejected
+
+
+def run_on_ray(cfg: Config, out: Path, fresh: bool = False, address: str | None = None, workers: int = 1,
+               log=print) -> datasets.Dataset:
+    try:
+        import ray
+    except ImportError:
+        raise RunError("--engine ray needs Ray Data: pip install 'ray[data]'") from None
+    if cfg.model.mix:
+        raise RunError("--engine ray renders one model per run; run the models of a mix separately")
+    from .pipeline import Generator
+
+    store = RunStore(out).open(cfg, fresh=fresh)
+    started = time.monotonic()
+    try:
+        shards = store.dir / "ray-shards"
+        if fresh:
+            shutil.rmtree(shards, ignore_errors=True)
+        done_records, done_rejected = _read_shards(shards) if shards.exists() else ([], [])
+        done = {r.spec.id for r in done_records} | {r.spec.id for r in done_rejected}
+        ray.init(address=address, ignore_reinit_error=True, include_dashboard=False,
+                 runtime_env={"env_vars": {"TOKENIZERS_PARALLELISM": "false"}})
+        cached = store.load_json("taxonomy.json")
+        if cached:
+            taxonomy = Taxonomy.model_validate(cached)
+        elif needs_llm(cfg):
+            log("expanding subtopics in a Ray task ...")
+            taxonomy = Taxonomy.model_validate_json(ray.get(ray.remote(num_cpus=1)(_expand_taxonomy).remote(cfg.model_dump_json())))
+        else:
+            taxonomy = build_taxonomy(cfg)[0]
+        store.save_json("taxonomy.json", taxonomy.model_dump())
+        ledger = CoverageLedger(taxonomy, derive_seed(cfg.seed, "ledger"))
+        plan = [(i, *ledger.next()) for i in range(cfg.num_dialogues)]
+        todo = [{"index": i, "topic": t, "subtopic": s} for i, t, s in plan if f"s{cfg.seed}-{i:06d}" not in done]
+        if todo:
+            log(f"rendering {len(todo)} specs on Ray ({workers} engine actor(s)) ...")
+            ray.data.from_items(todo).map_batches(
+                RenderActor, fn_constructor_kwargs={"config_json": cfg.model_dump_json(), "taxonomy_json": taxonomy.model_dump_json()},
+                batch_size=cfg.run.batch_size, concurrency=workers, num_cpus=1,
+            ).write_parquet(str(shards))
+        records, rejected = _read_shards(shards)
+        # actors dedup within themselves; across actors, here, in index order
+        records.sort(key=lambda r: r.spec.index)
+        seen, kept = Deduper(cfg.checks.near_duplicate_threshold), []
+        for r in records:
+            twin, reason = seen.twin(r.dialogue)
+            if twin is not None:
+                rejected.append(Rejected(spec=r.spec, stage="dedup", reason=reason, raw=r.dialogue, attempts=r.attempts, duplicate_of=twin))
+                continue
+            seen.add(r.spec.id, r.dialogue)
+            kept.append(r)
+        rejected.sort(key=lambda r: r.spec.index)
+        gen = Generator(cfg, progress=False)
+        stats = {"resumed": len(done), "tokens": sum(sum(r.tokens.values()) for r in kept), "engine_s": 0.0}
+        summary = gen._summary(kept, rejected, stats, time.monotonic() - started)
+        summary["engine"] = {"kind": "ray", "address": address or "local", "workers": workers}
+        store.save_json("summary.json", summary)
+        return export(out, kept, rejected, summary, json.loads(cfg.model_dump_json()), cfg.run.export_formats)
+    finally:
+        store.release()

@@ -1,0 +1,34 @@
+"""`generate --engine ray` for REAL: a local Ray instance (2 CPUs), one actor holding vLLM on the
+embedded model, specs rendered by Ray Data and written as parquet shards; a rerun resumes."""
+
+import json
+import subprocess
+import sys
+
+import datasets
+import pytest
+
+pytestmark = pytest.mark.engine
+
+
+def test_generate_on_local_ray_and_resume(tmp_path, dialogsum):
+    pytest.importorskip("ray")
+    cfg = tmp_path / "ray.yaml"
+    cfg.write_text(f"seed: 5\nnum_dialogues: 4\ntopics: {{expand: false, topics: [shopping, travel]}}\n"
+                   f"reference: {{path: {dialogsum / 'train.jsonl'}}}\nplan: {{strategy: template}}\nrun: {{batch_size: 2}}\n")
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "dialoguesynth.cli", "generate", "-c", str(cfg), "-o", str(out), "--no-progress",
+           "--engine", "ray", "--ray-workers", "1"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    ds = datasets.load_from_disk(str(out))
+    rejected = (out / "rejected.jsonl").read_text().splitlines()
+    assert len(ds) + len(rejected) == 4 and len(ds) >= 2
+    assert list(ds["index"]) == sorted(ds["index"]) and all(r["summary"].strip() for r in ds)
+    assert list((out / "run" / "ray-shards").glob("*.parquet"))
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["engine"] == {"kind": "ray", "address": "local", "workers": 1}
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "rendering" not in again.stderr + again.stdout  # everything was done: no actor, no engine
+    assert datasets.load_from_disk(str(out))["id"] == ds["id"]
