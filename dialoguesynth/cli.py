@@ -151,7 +151,9 @@ def evaluate(
 
 @app.command()
 def benchmark(
-    synthetic: list[str] = typer.Option(..., "--synthetic", "-s", help="generated dataset, as PATH or NAME=PATH; repeat for ablations"),
+    synthetic: list[str] = typer.Option(None, "--synthetic", "-s", help="generated dataset, as PATH or NAME=PATH; repeat for ablations"),
+    matrix: Path = typer.Option(None, "--matrix", help="generator config: generate the full corpus and each ablation "
+                                "(--no-personas/-subtopics/-plan/-context) from it, then benchmark them all"),
     real: Path = typer.Option(DATA_DIR / "train.jsonl", "--real", help="in-domain training data"),
     test: Path = typer.Option(DATA_DIR / "test.jsonl", "--test", help="test data with summary1..3"),
     out: Path = typer.Option(Path("out/benchmark"), "--out", "-o"),
@@ -168,10 +170,12 @@ def benchmark(
     fp32: bool = typer.Option(False, "--fp32", help="no bf16 autocast"),
 ):
     """Fine-tune a summarizer on each synthetic corpus and on same-size real data; score on the test set."""
-    from .benchmark.run import BenchmarkConfig, run_benchmark
+    from .benchmark.run import BenchmarkConfig, generate_matrix, run_benchmark
 
-    corpora = {}
-    for item in synthetic:
+    if not synthetic and matrix is None:
+        raise DialoguesynthError("benchmark needs --synthetic DATASET (repeatable) or --matrix CONFIG")
+    corpora = generate_matrix(matrix, out, log=lambda m: console.print(m, highlight=False)) if matrix else {}
+    for item in synthetic or ():
         name, _, path = item.rpartition("=") if "=" in item else ("", "", item)
         corpora[name or Path(path).name] = Path(path)
     cfg = BenchmarkConfig(synthetic=corpora, real=real, test=test, model=model, n_train=n_train, n_test=n_test,

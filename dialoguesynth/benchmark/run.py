@@ -32,6 +32,35 @@ class BenchmarkConfig(BaseModel):
     lora_r: int = Field(0, description="0 = full fine-tune; > 0 = LoRA adapters of this rank (peft)")
 
 
+ABLATIONS = {
+    "full": {},
+    "no personas": {"personas__enabled": False},
+    "no subtopics": {"topics__expand": False},
+    "no plan (CoT)": {"plan__enabled": False},
+    "no context": {"context__enabled": False},
+}
+
+
+def generate_matrix(config: Path | None, out: Path, names: list[str] | None = None, log=print) -> dict[str, Path]:
+    """Generate the full corpus and each ablation from one config (each a resumable run folder, one
+    engine per run, loaded in this process one after another); name → corpus folder."""
+    from ..config import load_config
+    from ..errors import ConfigError
+    from ..pipeline import Generator
+
+    names = names or list(ABLATIONS)
+    unknown = [n for n in names if n not in ABLATIONS]
+    if unknown:
+        raise ConfigError(f"unknown ablation {unknown[0]!r}; choose from {list(ABLATIONS)}")
+    corpora = {}
+    for name in names:
+        path = out / "corpora" / name.split(" (")[0].replace(" ", "-")
+        log(f"generating corpus '{name}' into {path}")
+        Generator(load_config(config, **ABLATIONS[name])).run(path)
+        corpora[name] = path
+    return corpora
+
+
 def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
     from ..models import resolve_model
     from .summarizer import Summarizer
