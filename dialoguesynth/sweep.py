@@ -20,6 +20,7 @@ from pydantic import Field
 from .checks import check_dialogue
 from .config import ChecksConfig, Config, Strict, load_config, read_yaml
 from .errors import ConfigError
+from .sampling.subtopics import Taxonomy
 from .spec import ConversationSpec, Turn
 
 
@@ -91,7 +92,8 @@ def run_sweep(sc: SweepConfig, out: Path, progress: bool = True, backend=None, l
     for k, (dials, cfg) in enumerate(zip(grid, configs)):
         log(f"scoring cell {k + 1}/{len(grid)}")
         rows, summary = load_rows(out / f"cell-{k:02d}")
-        results.append(score_cell(k, dials, cfg, rows, summary, ref_emb, sc.quality_bars))
+        taxonomy = Taxonomy.model_validate_json((out / f"cell-{k:02d}" / "run" / "taxonomy.json").read_text())
+        results.append(score_cell(k, dials, cfg, rows, summary, ref_emb, sc.quality_bars, taxonomy))
         evaluate(out / f"cell-{k:02d}", cfg.reference.path, out / f"cell-{k:02d}" / "report", max_n=sc.num_dialogues)
     report = {"sweep": json.loads(sc.model_dump_json()), "cells": results}
     (out / "sweep.json").write_text(json.dumps(report, indent=2))
@@ -127,13 +129,13 @@ class _LazyBackend:
 
 
 def score_cell(k: int, dials: dict, cfg: Config, rows: list[dict], summary: dict, ref_emb: np.ndarray,
-               bars: dict[str, dict]) -> dict:
+               bars: dict[str, dict], taxonomy: Taxonomy) -> dict:
     from .evaluate import diversity, realism
     from .evaluate.data import strip_tags
     from .evaluate.embed import embed
     from .pipeline import Generator
 
-    sampler = Generator(cfg, progress=False).spec_sampler(_taxonomy_of(rows))
+    sampler = Generator(cfg, progress=False).spec_sampler(taxonomy)  # the run's own subtopics: the grid
     texts = [strip_tags(r["dialogue"]) for r in rows]
     emb = embed(texts) if texts else np.zeros((0, ref_emb.shape[1]))
     nearest = (emb @ ref_emb.T).max(1) if len(texts) else np.zeros(0)
@@ -161,17 +163,6 @@ def score_cell(k: int, dials: dict, cfg: Config, rows: list[dict], summary: dict
         m["grid_counts"] = {" | ".join(c): v for c, v in grid.items()}
         out["bars"][name] = m
     return out
-
-
-def _taxonomy_of(rows: list[dict]):
-    from .sampling.subtopics import Taxonomy
-
-    subs: dict[str, list[str]] = {}
-    for r in rows:
-        subs.setdefault(r["topic"], [])
-        if r["subtopic"] not in subs[r["topic"]]:
-            subs[r["topic"]].append(r["subtopic"])
-    return Taxonomy(subtopics=subs or {"none": ["none"]}, weights=dict.fromkeys(subs or {"none": 1}, 1.0), source="file")
 
 
 def to_markdown(report: dict) -> str:

@@ -119,8 +119,11 @@ def child_raw(calls_path: Path, out: Path, model_cfg: dict, seed: int, only_larg
         for r in call["requests"]:
             so = StructuredOutputsParams(regex=r["regex"]) if r["regex"] else (
                 StructuredOutputsParams(json=r["json_schema"]) if r["json_schema"] else None)
+            if model_cfg.get("no_guided"):  # lever: what guided decoding costs
+                so = None
+            seed = None if model_cfg.get("no_seeds") else r["seed"]  # lever: what per-request seeds cost
             params.append(SamplingParams(temperature=r["temperature"], top_p=r["top_p"], max_tokens=r["max_tokens"],
-                                         stop=r["stop"] or None, seed=r["seed"], structured_outputs=so))
+                                         stop=r["stop"] or None, seed=seed, structured_outputs=so))
         t = time.monotonic()
         outs = llm.generate([r["prompt"] for r in call["requests"]], params, use_tqdm=False)
         dt = time.monotonic() - t
@@ -253,7 +256,9 @@ def main() -> None:
             "load_s": res["raw_vllm"]["load_s"], "gen_s": round(base_call["gen_s"], 1),
             "tok_per_s": round(base_call["completion_tokens"] / base_call["gen_s"], 1), "peak_rss_gb": res["raw_vllm"]["peak_rss_gb"]}
         variants = {"compiled (enforce_eager=false)": ({"enforce_eager": False}, {}),
-                    "no reserved core (VLLM_CPU_NUM_OF_RESERVED_CPU=0)": ({}, {"VLLM_CPU_NUM_OF_RESERVED_CPU": "0"})}
+                    "no reserved core (VLLM_CPU_NUM_OF_RESERVED_CPU=0)": ({}, {"VLLM_CPU_NUM_OF_RESERVED_CPU": "0"}),
+                    "no guided decoding (regex off; outputs not usable)": ({"no_guided": True}, {}),
+                    "no per-request seeds (not reproducible)": ({"no_seeds": True}, {})}
         for name, (over, env) in variants.items():
             print(f"lever: {name} ...", flush=True)
             out = work / "lever.json"
