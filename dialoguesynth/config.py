@@ -142,7 +142,7 @@ class CoverageConfig(Strict):
     """The coverage grid: subtopic × a persona trait bin × a context characteristic."""
 
     trait: Literal["openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism"] = Field(
-        "extraversion", description="Person1's trait binned low/mid/high at ±personas.band SDs")
+        "extraversion", description="Person1's trait binned low/mid/high at ± the persona catalog's band (in SDs)")
     context: str = Field("medium", description="a context characteristic of kind single")
     fill_gaps: bool = Field(False, description="aim each new spec at the grid cell with the fewest accepted dialogues")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from collections.abc import Callable
 import shutil
 import tempfile
 from pathlib import Path
@@ -44,12 +45,16 @@ def embedded_model_dir() -> Path:
     return cache_dir() / "smollm2-135m-instruct-bf16"
 
 
-def prepare_embedded(force: bool = False) -> Path:
-    """Convert the embedded GGUF to a bf16 HF folder once and cache it; return the folder."""
-    target = embedded_model_dir()
+def _converted(target: Path, gguf: Callable[[], Path], force: bool = False) -> Path:
+    """``target`` if an earlier conversion left it there, else convert the GGUF (located only then)."""
     if (target / "config.json").exists() and not force:
         return target
-    return convert_gguf(embedded_gguf(), target)
+    return convert_gguf(gguf(), target)
+
+
+def prepare_embedded(force: bool = False) -> Path:
+    """Convert the embedded GGUF to a bf16 HF folder once and cache it; return the folder."""
+    return _converted(embedded_model_dir(), embedded_gguf, force)
 
 
 def gemma_gguf() -> Path:
@@ -126,16 +131,13 @@ def resolve_model(name: str) -> str:
     """
     if name == EMBEDDED:
         return str(prepare_embedded())
-    if name == GEMMA:
-        gguf = gemma_gguf()
-        target = gguf_model_dir(gguf)
-        return str(target if (target / "config.json").exists() else convert_gguf(gguf, target))
+    if name == GEMMA:  # assembling checksums 250 MB: only when there is no converted folder yet
+        return str(_converted(cache_dir() / "gemma3-270m-q4_k_m-bf16", gemma_gguf))
     path = Path(name).expanduser()
     if path.suffix == ".gguf":
         if not path.is_file():
             raise ModelError(f"GGUF file {name} does not exist")
-        target = gguf_model_dir(path)
-        return str(target if (target / "config.json").exists() else convert_gguf(path, target))
+        return str(_converted(gguf_model_dir(path), lambda: path))
     if path.exists():
         if not (path / "config.json").exists():
             raise ModelError(f"model folder {path} has no config.json: not a Hugging Face model folder")

@@ -130,7 +130,7 @@ class Generator:
         bars.add("dialogues", cfg.num_dialogues)
         bars.advance("dialogues", len(done))
         sampler = SpecSampler(cfg, taxonomy, self.pool)
-        todo = self._todo(sampler, done, records)
+        todo = self._todo(sampler, done, records, rejected)
         # a model mix renders model by model, each engine loaded once (one engine per process on CPU)
         groups = [(None, todo)]
         if cfg.model.mix:
@@ -151,13 +151,14 @@ class Generator:
         stats["grid"] = _grid_fill(sampler, records)
         return records, rejected, stats
 
-    def _todo(self, sampler: SpecSampler, done: set[str], records: list[Record]) -> Iterator[ConversationSpec]:
+    def _todo(self, sampler: SpecSampler, done: set[str], records: list[Record],
+              rejected: list[Rejected]) -> Iterator[ConversationSpec]:
         """Specs still to render. With coverage.fill_gaps, the ones past everything already done
         are aimed at the emptiest cells of the coverage grid."""
         n = self.cfg.num_dialogues
         if not self.cfg.coverage.fill_gaps:
             return (s for s in sampler.iter(n) if s.id not in done)
-        start = 1 + max((int(i.rsplit("-", 1)[1]) for i in done), default=-1)
+        start = 1 + max((r.spec.index for r in (*records, *rejected)), default=-1)
         head = (s for s in sampler.iter(min(start, n)) if s.id not in done)
         return chain(head, sampler.fill(start, n, [r.spec for r in records]))
 
@@ -249,11 +250,7 @@ class Generator:
 
 def _grid_fill(sampler: SpecSampler, records: list[Record]) -> dict:
     """How evenly accepted dialogues fill subtopic × trait bin × context value."""
-    grid = dict.fromkeys(sampler.grid(), 0)
-    for r in records:
-        key = sampler.cell(r.spec)
-        if key in grid:
-            grid[key] += 1
+    grid = sampler.grid_counts(r.spec for r in records)
     counts = list(grid.values())
     cfg = sampler.cfg.coverage
     return {"axes": ["topic", "subtopic", f"person1 {cfg.trait} bin", cfg.context], "cells": len(counts),

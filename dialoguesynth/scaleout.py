@@ -19,6 +19,7 @@ from .dedup import Deduper
 from .errors import RunError
 from .export import export
 from .sampling.rng import derive_seed
+from .sampling.specs import spec_id
 from .sampling.subtopics import CoverageLedger, Taxonomy
 from .spec import Record, Rejected
 from .store import RunStore
@@ -106,7 +107,7 @@ def run_on_ray(cfg: Config, out: Path, fresh: bool = False, address: str | None 
         store.save_json("taxonomy.json", taxonomy.model_dump())
         ledger = CoverageLedger(taxonomy, derive_seed(cfg.seed, "ledger"))
         plan = [(i, *ledger.next()) for i in range(cfg.num_dialogues)]
-        todo = [{"index": i, "topic": t, "subtopic": s} for i, t, s in plan if f"s{cfg.seed}-{i:06d}" not in done]
+        todo = [{"index": i, "topic": t, "subtopic": s} for i, t, s in plan if spec_id(cfg.seed, i) not in done]
         if todo:
             log(f"rendering {len(todo)} specs on Ray ({workers} engine actor(s)) ...")
             ray.data.from_items(todo).map_batches(

@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-
 from .checks import check_dialogue
 from .config import ChecksConfig, Config, Strict, load_config, read_yaml
 from .errors import ConfigError
@@ -95,13 +94,12 @@ def run_sweep(sc: SweepConfig, out: Path, progress: bool = True, backend=None, l
         taxonomy = Taxonomy.model_validate_json((out / f"cell-{k:02d}" / "run" / "taxonomy.json").read_text())
         results.append(score_cell(k, dials, cfg, rows, summary, ref_emb, sc.quality_bars, taxonomy))
         evaluate(out / f"cell-{k:02d}", cfg.reference.path, out / f"cell-{k:02d}" / "report", max_n=sc.num_dialogues)
-    report = {"sweep": json.loads(sc.model_dump_json()), "cells": results}
-    (out / "sweep.json").write_text(json.dumps(report, indent=2))
-    (out / "sweep.md").write_text(to_markdown(report))
     from .evaluate.plots import plot_sweep
 
+    report = {"sweep": json.loads(sc.model_dump_json()), "cells": results}
     report["plots"] = [p.name for p in plot_sweep(report, out)]
     (out / "sweep.json").write_text(json.dumps(report, indent=2))
+    (out / "sweep.md").write_text(to_markdown(report))
     return report
 
 
@@ -133,9 +131,9 @@ def score_cell(k: int, dials: dict, cfg: Config, rows: list[dict], summary: dict
     from .evaluate import diversity, realism
     from .evaluate.data import strip_tags
     from .evaluate.embed import embed
-    from .pipeline import Generator
+    from .sampling.specs import SpecSampler
 
-    sampler = Generator(cfg, progress=False).spec_sampler(taxonomy)  # the run's own subtopics: the grid
+    sampler = SpecSampler(cfg, taxonomy, None)  # the run's own subtopics; no exemplar pool needed for the grid
     texts = [strip_tags(r["dialogue"]) for r in rows]
     emb = embed(texts) if texts else np.zeros((0, ref_emb.shape[1]))
     nearest = (emb @ ref_emb.T).max(1) if len(texts) else np.zeros(0)
@@ -154,11 +152,7 @@ def score_cell(k: int, dials: dict, cfg: Config, rows: list[dict], summary: dict
                      nearest_real_cosine=round(float(nearest[keep].mean()), 4))
             if len(keep) >= 10:
                 m["c2st_auc"] = round(realism.c2st_auc(e, ref_emb)[0], 4)
-        grid = dict.fromkeys(sampler.grid(), 0)
-        for i in keep:
-            c = sampler.cell(specs[i])
-            if c in grid:
-                grid[c] += 1
+        grid = sampler.grid_counts(specs[i] for i in keep)
         m["grid_cells"], m["grid_filled"] = len(grid), sum(v > 0 for v in grid.values())
         m["grid_counts"] = {" | ".join(c): v for c, v in grid.items()}
         out["bars"][name] = m

@@ -20,6 +20,10 @@ BINS = ("low", "mid", "high")
 FILL_ATTEMPTS = 200  # rejection-sampling tries to land a spec in its target cell
 
 
+def spec_id(seed: int, index: int) -> str:
+    return f"s{seed}-{index:06d}"
+
+
 class SpecSampler:
     """Yields specs 0..n-1; record i depends only on (config, seed, taxonomy, i) and the ledger
     (with coverage.fill_gaps, also on the specs already accepted: see ``fill``)."""
@@ -65,14 +69,19 @@ class SpecSampler:
         bins = BINS if self.cfg.personas.enabled else ("mid",)
         return [(t, s, b, v) for t, s, _ in self.taxonomy.cells() for b in bins for v in self.context_values]
 
-    def fill(self, start: int, n: int, accepted: Iterable[ConversationSpec]) -> Iterator[ConversationSpec]:
-        """Specs start..n-1, each aimed at the grid cell with the fewest specs so far (accepted ones,
-        then those issued here): rejection sampling from the spec's own seed, then further seeds."""
+    def grid_counts(self, specs: Iterable[ConversationSpec]) -> dict[tuple[str, str, str, str], int]:
+        """Every grid cell with how many of ``specs`` fall in it (specs outside the grid are ignored)."""
         counts = dict.fromkeys(self.grid(), 0)
-        for s in accepted:
+        for s in specs:
             key = self.cell(s)
             if key in counts:
                 counts[key] += 1
+        return counts
+
+    def fill(self, start: int, n: int, accepted: Iterable[ConversationSpec]) -> Iterator[ConversationSpec]:
+        """Specs start..n-1, each aimed at the grid cell with the fewest specs so far (accepted ones,
+        then those issued here): rejection sampling from the spec's own seed, then further seeds."""
+        counts = self.grid_counts(accepted)
         order = {c: k for k, c in enumerate(counts)}
         for i in range(start, n):
             target = min(counts, key=lambda c: (counts[c], order[c]))
@@ -112,7 +121,7 @@ class SpecSampler:
         exemplars = self.pool.draw(draws, cfg.reference.exemplars) if self.pool else []
         summary_ex = self.pool.draw(draws, cfg.summary.exemplars, summaries=True) if self.pool and cfg.summary.enabled else []
         return ConversationSpec(
-            id=f"s{cfg.seed}-{index:06d}",
+            id=spec_id(cfg.seed, index),
             index=index,
             seed=seed,
             prompt_version=cfg.prompt_version,
