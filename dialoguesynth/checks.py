@@ -6,6 +6,7 @@ import hashlib
 import re
 
 from .config import ChecksConfig
+from .defects import dialogue_defect
 from .spec import SPEAKERS, TRAITS, ConversationSpec, Turn
 
 _LEAK_LABELS = re.compile(r"\b(Topic|Setting|Person[12]|Speech|Notes|Turns)\s*:", re.I)
@@ -30,7 +31,8 @@ def leaked(spec: ConversationSpec | None, text: str) -> str | None:
     return f"label {m.group(0)!r}" if m else None
 
 
-def check_dialogue(turns: list[Turn], finish_reason: str | None, spec: ConversationSpec | None, cfg: ChecksConfig) -> str | None:
+def check_dialogue(turns: list[Turn], finish_reason: str | None, spec: ConversationSpec | None, cfg: ChecksConfig,
+                   vocabulary: frozenset[str] | None = None) -> str | None:
     """None when the dialogue passes, else a short reason (the rejection category). Without a spec
     (other tools' corpora) only the spec-free checks apply."""
     if not turns:
@@ -53,6 +55,8 @@ def check_dialogue(turns: list[Turn], finish_reason: str | None, spec: Conversat
         return "repetitive"
     if leaked(spec, "\n".join(t.text for t in turns)):
         return "persona_leakage"
+    if cfg.defects:
+        return dialogue_defect(turns, spec, vocabulary)
     return None
 
 

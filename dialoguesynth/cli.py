@@ -74,8 +74,12 @@ def generate(
     console.print(f"accepted {summary['accepted']}/{summary['requested']} in {summary['wall_s']} s "
                   f"(model {summary['model']}); rejected: {reasons}")
     if len(ds):
-        console.print("[dim]first dialogue:[/]\n" + "\n".join(ds[0]["dialogue"].splitlines()[:4]) + "\n...")
-        console.print(f"[dim]summary:[/] {ds[0]['summary']}")
+        from .samples import pick, spec_line
+
+        row = ds[pick(len(ds), 1, cfg.seed)[0]]
+        console.print(f"[dim]a random accepted dialogue (seed {cfg.seed}):[/] [italic]{spec_line(row)}[/]", highlight=False)
+        console.print(row["dialogue"], highlight=False, markup=False)
+        console.print(f"[dim]summary:[/] {row['summary']}", highlight=False)
     if push_to_hub:
         try:
             ds.push_to_hub(push_to_hub)
@@ -125,6 +129,8 @@ def evaluate(
     self_check: Path = typer.Option(DATA_DIR / "train.jsonl", "--self-check-data",
                                     help="real dialogues scored as if synthetic (sanity check of the realism metrics)"),
     judge_config: Path = typer.Option(None, "--judge-config", help="also score with an LLM judge: the model/backend of this config"),
+    copy_reference: Path = typer.Option(DATA_DIR / "train.jsonl", "--copy-reference",
+                                        help="the reference pool the corpus was generated from: copies of it are counted"),
 ):
     """Score a corpus: quality, diversity among passing dialogues, realism vs REFERENCE, adherence."""
     from .evaluate.report import evaluate as run_eval
@@ -138,7 +144,8 @@ def evaluate(
 
         judge_backend = make_backend(load_config(judge_config))
     try:
-        r = run_eval(dataset, reference, out, max_n=max_n, self_check_path=self_check, judge_backend=judge_backend)
+        r = run_eval(dataset, reference, out, max_n=max_n, self_check_path=self_check, judge_backend=judge_backend,
+                     copy_reference=copy_reference)
     finally:
         if judge_backend is not None:
             judge_backend.close()

@@ -52,7 +52,11 @@ class TopicsConfig(Strict):
 
     topics: dict[str, float] | list[str] | None = Field(None, description="topic → weight; default: contexts/topics.yaml")
     subtopics_per_topic: int = Field(4, ge=1, le=50)
-    expand: bool = Field(True, description="ask the LLM for subtopics; false: each topic is its own subtopic")
+    expand: bool = Field(True, description="expand topics into subtopics from `sources`; false: each topic is its own subtopic")
+    sources: list[Literal["catalog", "llm", "reference"]] = Field(
+        default_factory=lambda: ["catalog"], min_length=1,
+        description="where subtopics come from, mixed in this order: catalog (contexts/taxonomy.yaml), llm "
+                    "(validated expansion), reference (the reference corpus's topic labels)")
     taxonomy_file: Path | None = Field(None, description="YAML/JSON {topic: [subtopics]} instead of LLM expansion")
     max_attempts: int = Field(3, ge=1)
 
@@ -92,6 +96,8 @@ class ReferenceConfig(Strict):
 
     path: Path = Path(DEFAULT_REFERENCE)
     exemplars: int = Field(3, ge=0, le=8, description="few-shot dialogues per prompt")
+    match: bool = Field(True, description="choose each spec's exemplars to match its context (labelled by "
+                        "contexts/cues.yaml); false: at random")
     max_exemplar_chars: int = Field(1100, ge=100)
     max_exemplar_turns: int = Field(14, ge=2)
 
@@ -106,7 +112,8 @@ class PlanConfig(StageSampling):
     """Chain-of-thought plan: how the sampled values should shape the dialogue."""
 
     enabled: bool = True
-    strategy: Literal["llm", "template"] = Field("llm", description="llm: the model writes it; template: a rendering of the spec")
+    strategy: Literal["llm", "template"] = Field("template", description="template: the spec rendered as a plan (no "
+                                                 "model cost); llm: the model writes a chain-of-thought plan")
     in_render_prompt: bool = Field(False, description="condition the dialogue on the plan (hurts 135M models: measured)")
     temperature: float = 0.7
     max_tokens: int = 120
@@ -117,6 +124,19 @@ class RenderConfig(StageSampling):
     guided: bool = Field(True, description="regex-guided decoding for exactly the target turn count")
     label_free_starts: bool = Field(True, description="guided: no ':' in a turn's first 24 characters (stops echoed header labels)")
     resample: int = Field(0, ge=0, description="changes every render seed but no spec: > 0 draws another sample of the same specs")
+    realise_fillers: bool = Field(True, description="guided: when a spec asks for fillers, every third turn opens with one "
+                                  "('Um, ...'): a 135M model does not follow the request otherwise (measured)")
+    persona_turn_length: bool = Field(True, description="guided: bound each speaker's turn length by their extraversion bin")
+    turn_chars: dict[Literal["low", "mid", "high"], tuple[int, int]] = Field(
+        default_factory=lambda: {"low": (1, 70), "mid": (1, 160), "high": (50, 240)},
+        description="characters per turn [min, max] for low / mid / high extraversion")
+
+    @field_validator("turn_chars")
+    @classmethod
+    def _bins(cls, v):
+        if set(v) != {"low", "mid", "high"} or any(not 1 <= lo <= hi for lo, hi in v.values()):
+            raise ValueError("needs low, mid and high, each [min, max] with 1 <= min <= max")
+        return v
 
 
 class SummaryConfig(StageSampling):
@@ -134,6 +154,10 @@ class ChecksConfig(Strict):
     max_repeated_turn_fraction: float = Field(0.34, ge=0, le=1)
     min_words: int = Field(20, ge=0)
     max_repeated_trigram_fraction: float = Field(0.2, ge=0, le=1, description="share of a dialogue's word 3-grams that repeat (rejects ~0.1% of real DialogSum)")
+    defects: bool = Field(True, description="reject header echoes, label-like/word-list/ALL-CAPS turns, garbled openers, "
+                          "loops, and summaries that are a turn or off the dialogue (each rejects <= 1% of real DialogSum)")
+    max_copied_fraction: float | None = Field(0.1, gt=0, le=1, description="reject a dialogue whose word 8-grams come "
+                                              "from its exemplars or the reference beyond this share; null: off")
     max_retries: int = Field(2, ge=0)
     near_duplicate_threshold: float | None = Field(0.8, gt=0, le=1, description="MinHash Jaccard above which a dialogue is a near-duplicate; null: exact only")
 
@@ -157,7 +181,7 @@ class Config(Strict):
 
     seed: int = 0
     num_dialogues: int = Field(32, ge=1)
-    prompt_version: str = "v1"
+    prompt_version: str = "v3"
     model: ModelConfig = Field(default_factory=ModelConfig)
     topics: TopicsConfig = Field(default_factory=TopicsConfig)
     personas: PersonasConfig = Field(default_factory=PersonasConfig)

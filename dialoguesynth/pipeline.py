@@ -16,6 +16,7 @@ from .backends import Backend, make_backend
 from .config import Config, load_config
 from .dedup import Deduper
 from .export import export, rejection_counts
+from .labels import load_labeller
 from .models import display_name
 from .parsing import flatten
 from .progress import StageProgress
@@ -53,7 +54,8 @@ class Generator:
     def pool(self) -> ExemplarPool:
         if self._pool is None:
             r = self.cfg.reference
-            self._pool = ExemplarPool(load_reference(r.path), r.max_exemplar_chars, r.max_exemplar_turns)
+            labeller = load_labeller(self.cfg.context.catalog_dir) if r.match else None
+            self._pool = ExemplarPool(load_reference(r.path), r.max_exemplar_chars, r.max_exemplar_turns, labeller)
         return self._pool
 
     @property
@@ -149,6 +151,7 @@ class Generator:
                 rejected += bad
                 bars.advance("dialogues", len(batch))
         stats["grid"] = _grid_fill(sampler, records)
+        stats["subtopics"] = {"source": taxonomy.source, "kept": taxonomy.subtopics, "rejected": taxonomy.rejected}
         return records, rejected, stats
 
     def _todo(self, sampler: SpecSampler, done: set[str], records: list[Record],
@@ -242,6 +245,8 @@ class Generator:
             "completion_tokens": stats["tokens"],
             "coverage": _coverage(r.spec for r in records),
             "coverage_grid": stats.get("grid"),
+            # every subtopic used, and every candidate the subtopic check turned away (with why)
+            "subtopics": stats.get("subtopics"),
             # what dedup removed, so it cannot skew the distribution silently
             "dedup_removed": _coverage(r.spec for r in rejected if r.stage == "dedup"),
             "warnings": self.warnings,

@@ -26,6 +26,11 @@ ARMS = {
     "v2 (one-line header)": {"prompt_version": "v2", "render__label_free_starts": False},
     "v2 + template plan in prompt": {"prompt_version": "v2", "plan__enabled": True, "plan__strategy": "template",
                                      "plan__in_render_prompt": True, "render__label_free_starts": False},
+    # stop 3: what the old default did (random exemplars; persona and setting header; no turn-length bounds or defect checks)
+    "old default (v1 + random exemplars)": {"prompt_version": "v1", "reference__match": False, "render__persona_turn_length": False,
+                                           "checks__defects": False, "checks__max_copied_fraction": None},
+    "v3 (labelled header + matched exemplars)": {"prompt_version": "v3"},
+    "v3-lean (topic-only header + matched exemplars)": {"prompt_version": "v3-lean"},
 }
 
 
@@ -35,22 +40,24 @@ def main() -> None:
     ap.add_argument("--arms", default=",".join(ARMS), help="comma-separated arm names to run")
     ap.add_argument("--config", default=str(HERE / "configs" / "demo.yaml"))
     ap.add_argument("--out", default=str(HERE / "results" / f"{datetime.date.today()}-prompt-arms"))
+    ap.add_argument("--keep", help="keep each arm's run folder under this directory (for evaluate)")
     args = ap.parse_args()
 
     from dialoguesynth import Generator, load_config
     from dialoguesynth.backends import make_backend
 
-    base = dict(num_dialogues=args.n, checks__max_retries=0, topics__expand=False, plan__enabled=False,
+    base = dict(num_dialogues=args.n, checks__max_retries=0, plan__enabled=False,
                 summary__enabled=False)
     backend = make_backend(load_config(args.config, **base))
     rows = []
     for name, overrides in ((a, ARMS[a]) for a in args.arms.split(",")):
         cfg = load_config(args.config, **{**base, **overrides})
         with tempfile.TemporaryDirectory() as tmp:
+            run_dir = Path(args.keep) / re.sub(r"\W+", "-", name).strip("-") if args.keep else Path(tmp) / "o"
             t = time.monotonic()
-            ds = Generator(cfg, backend=backend, progress=False).run(Path(tmp) / "o")
+            ds = Generator(cfg, backend=backend, progress=False).run(run_dir, fresh=True)
             wall = time.monotonic() - t
-            rejected = [json.loads(x) for x in (Path(tmp) / "o" / "rejected.jsonl").read_text().splitlines()]
+            rejected = [json.loads(x) for x in (run_dir / "rejected.jsonl").read_text().splitlines()]
         first = [t[0]["text"] for t in ds["turns"]] if len(ds) else []
         rows.append({
             "arm": name, "overrides": overrides, "n": args.n, "passed": len(ds),
@@ -75,7 +82,7 @@ def main() -> None:
     (out / "results.md").write_text(
         f"Command: `.venv/bin/python evaluations/compare_prompts.py {' '.join(shlex.quote(a) for a in sys.argv[1:])}`\n"
         f"Config: `{Path(args.config).relative_to(HERE.parent) if Path(args.config).is_relative_to(HERE.parent) else args.config}` "
-        "with retries 0, no subtopic expansion, no summary; same specs in every arm.\n\n" + "\n".join(md) + "\n")
+        "with retries 0, catalog subtopics, no summary; same specs in every arm.\n\n" + "\n".join(md) + "\n")
     print("\n".join(md))
 
 

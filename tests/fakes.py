@@ -36,13 +36,15 @@ class FakeBackend:
     def _one(self, r: GenRequest) -> Completion:
         if r.json_schema is not None:
             m = r.json_schema["minItems"]
-            text = json.dumps([f"situation {i} {r.seed % 97}" for i in range(m)])
+            rng = random.Random(r.seed)  # phrases the subtopic check accepts
+            text = json.dumps([f"talking about the {rng.choice(WORDS)} {w}" for w in rng.sample(WORDS, m)])
         elif r.prompt.endswith("#Person1#:\n") or r.prompt.rstrip().endswith("#Person1#:"):
             text = self._dialogue(r)
         elif r.prompt.rstrip().endswith("Plan:"):
             text = " Person1 leads and Person2 follows politely until they agree.\n"
-        else:
-            text = " #Person1# and #Person2# talk about their plans.\n"
+        else:  # a summary naming a word of the dialogue it follows, as real summaries do
+            said = [w.strip(".") for w in r.prompt.rsplit("Summary:", 1)[0].split()[-12:]]
+            text = f" #Person1# and #Person2# talk about the {next((w for w in said if w in WORDS), 'plans')}.\n"
         return Completion(text=text, finish_reason="stop", prompt_tokens=len(r.prompt) // 4, completion_tokens=len(text) // 4)
 
     def generate(self, requests, progress=None):

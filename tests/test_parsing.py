@@ -2,7 +2,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dialoguesynth.parsing import flatten, parse_dialogue, parse_json_list, parse_line
-from dialoguesynth.stages.subtopics import clean_subtopics
+from dialoguesynth.stages.subtopics import check_subtopics
 
 
 def test_guided_output():
@@ -43,8 +43,10 @@ def test_json_list_variants():
     assert parse_json_list('["a", }]')[1] == "invalid_json"
 
 
-def test_clean_subtopics():
-    assert clean_subtopics(["A b c", "a B C", "shopping", "x", "ok  one"], "shopping", 5) == ["A b c", "ok one"]
+def test_check_subtopics_keeps_unique_situations():
+    out = check_subtopics(["buying shoes online", "Buying  shoes online", "shopping", "x", "a  faulty kettle"], "shopping", 5)
+    assert out.kept == ["buying shoes online", "a faulty kettle"]
+    assert [r for _, r in out.rejected] == ["a duplicate", "the topic itself", "a single word, not a situation"]
 
 
 def test_line():
@@ -69,8 +71,24 @@ def test_turns_regex():
     from dialoguesynth.stages.dialogue import turns_regex
 
     r = turns_regex(3)
-    assert re.fullmatch(r, " Hi there, how are you today?\n#Person2#: Fine, thanks, I am doing well: really.\n#Person1#: ok\n")
-    assert not re.fullmatch(r, " firstname: Jack\n#Person2#: Fine.\n#Person1#: ok\n")  # echoed label
-    assert not re.fullmatch(r, " Hi\n#Person2#: Fine.\n")  # two turns, not three
-    assert not re.fullmatch(r, " Hi\n#Person1#: Fine.\n#Person2#: ok\n")  # speakers must alternate
-    assert re.fullmatch(turns_regex(2, label_free=False), " firstname: Jack\n#Person2#: Fine.\n")
+    assert re.fullmatch(r, " Hi there, how are you today?\n#Person2#: Fine, thanks, I am doing well: really.\n#Person1#: Ok.\n")
+    assert not re.fullmatch(r, " Firstname: Jack.\n#Person2#: Fine.\n#Person1#: Ok.\n")  # echoed label
+    assert not re.fullmatch(r, " Hi.\n#Person2#: Fine.\n")  # two turns, not three
+    assert not re.fullmatch(r, " Hi.\n#Person1#: Fine.\n#Person2#: Ok.\n")  # speakers must alternate
+    assert re.fullmatch(turns_regex(2, label_free=False), " Firstname: Jack.\n#Person2#: Fine.\n")
+    # the shape of a real turn: a capital first, a sentence mark last, no markup
+    assert not re.fullmatch(r, " pic.twitter.com/4jIjVZ.\n#Person2#: Fine.\n#Person1#: Ok.\n")
+    assert not re.fullmatch(r, " Hi.\n#Person2#: 1. I'm not sure.\n#Person1#: Ok.\n")
+    assert not re.fullmatch(r, " Hi.\n#Person2#: He was on the road for\n#Person1#: Ok.\n")
+
+
+def test_turns_regex_realises_lengths_and_fillers():
+    import re
+
+    from dialoguesynth.stages.dialogue import turns_regex
+
+    r = turns_regex(3, lengths=((1, 20), (30, 60)), fillers=True)
+    assert re.fullmatch(r, " Hi there.\n#Person2#: Um, well I was thinking we could go for a walk.\n#Person1#: Sure.\n")
+    assert not re.fullmatch(r, " Hi there.\n#Person2#: I was thinking we could go for a walk today.\n#Person1#: Sure.\n")  # no filler
+    assert not re.fullmatch(r, " Hi there.\n#Person2#: Um, no.\n#Person1#: Sure.\n")  # Person2 too brief
+    assert not re.fullmatch(r, " Hi there, I have been waiting here for ages.\n#Person2#: Um, well I was thinking we could go.\n#Person1#: Sure.\n")

@@ -16,10 +16,10 @@ def gen(cfg, backend=None, **kw):
 
 
 def test_batched_calls_and_export(tmp_path, cfg_factory):
-    cfg = cfg_factory(num_dialogues=10, run__batch_size=10)
+    cfg = cfg_factory(num_dialogues=10, run__batch_size=10, topics__sources=["llm"], plan__strategy="llm")
     fake = FakeBackend()
     ds = gen(cfg, fake).run(tmp_path / "o")
-    # subtopics, plan, dialogue, summary: one engine call each for the whole batch
+    # LLM subtopics, LLM plan, dialogue, summary: one engine call each for the whole batch
     assert fake.calls == [20, 10, 10, 10]
     assert len(ds) == 10
     again = datasets.load_from_disk(str(tmp_path / "o"))

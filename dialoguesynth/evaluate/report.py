@@ -13,7 +13,8 @@ import numpy as np
 from ..checks import check_dialogue
 from ..config import ChecksConfig
 from ..parsing import parse_dialogue
-from . import adherence, diversity, realism
+from ..defects import vocabulary_of
+from . import adherence, diversity, layers, realism
 from .data import load_rows, strip_tags
 from .embed import embed
 from .plots import plot_adherence, plot_ocean, plot_shapes
@@ -102,6 +103,27 @@ def adherence_section(rows: list[dict], emb: np.ndarray) -> dict | None:
     return out
 
 
+PROBE_FIELDS = {"topic": lambda r: r["topic"], "medium": lambda r: r["medium"], "formality": lambda r: r["formality"],
+                "emotion_person1": lambda r: r["emotion"][0], "speech_features_asked": lambda r: "yes" if r["speech_features"] else "no",
+                "familiarity": lambda r: r["familiarity"], "agreement": lambda r: r["agreement"]}
+
+
+def layers_section(rows: list[dict], texts: list[str], emb: np.ndarray, seed: int = 0) -> dict | None:
+    """Each layer's reach: fields recoverable from the text alone, on-topic, persona effect."""
+    if not rows or "medium" not in rows[0]:
+        return None
+    return {"probes_tfidf": {f: layers.text_probe(texts, [get(r) for r in rows], seed) for f, get in PROBE_FIELDS.items()},
+            "on_topic": layers.on_topic(emb, [r["subtopic"] for r in rows], seed),
+            "extraversion_words_per_turn": layers.persona_words_per_turn(rows)}
+
+
+def copy_section(texts: list[str], copy_reference: Path | None, bound: float) -> dict | None:
+    if copy_reference is None or not Path(copy_reference).is_file():
+        return None
+    ref = [r["dialogue"] for r in load_rows(copy_reference)[0]]
+    return {"reference": str(copy_reference), **layers.copies(texts, ref, bound)}
+
+
 def self_check(sample_path: Path | None, ref_emb: np.ndarray, n: int, seed: int = 0) -> dict | None:
     """Real dialogues scored as if synthetic: AUC should be ~0.5 and Fréchet near the floor."""
     if sample_path is None or not Path(sample_path).is_file():
@@ -116,11 +138,13 @@ def self_check(sample_path: Path | None, ref_emb: np.ndarray, n: int, seed: int 
 
 
 def evaluate(dataset: str | Path, reference: str | Path, out: str | Path, max_n: int = 1000,
-             self_check_path: str | Path | None = None, seed: int = 0, judge_backend=None) -> dict:
+             self_check_path: str | Path | None = None, seed: int = 0, judge_backend=None,
+             copy_reference: str | Path | None = None) -> dict:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     rows, summary = load_rows(dataset)
     ref_rows, _ = load_rows(reference)
+    vocabulary = vocabulary_of(r["dialogue"] for r in ref_rows)
     q, passing = quality(rows, summary)
     rng = random.Random(seed)
     passing = sorted(rng.sample(passing, min(max_n, len(passing))))
@@ -143,6 +167,11 @@ def evaluate(dataset: str | Path, reference: str | Path, out: str | Path, max_n:
                     "shape": {k: {"mean": round(float(np.mean(v)), 2), "reference_mean": round(float(np.mean(ref_shapes[k])), 2)}
                               for k, v in shapes.items()}},
         "adherence": adherence_section(prow, emb),
+        "layers": layers_section(prow, texts, emb, seed),
+        "coherence": {"synthetic": layers.coherence([r["dialogue"] for r in prow], seed),
+                      "reference": layers.coherence([r["dialogue"] for r in ref_rows], seed)},
+        "defects_among_passing": layers.defects(prow, vocabulary),
+        "copies": copy_section([r["dialogue"] for r in prow], copy_reference, ChecksConfig().max_copied_fraction),
         "self_check": self_check(self_check_path, ref_emb, len(prow) or 100, seed),
         "reference_diversity": diversity_section(ref_texts[:len(texts)] or ref_texts, ref_emb[:len(texts)] if len(texts) else ref_emb, []),
     }
@@ -188,6 +217,7 @@ def to_markdown(r: dict) -> str:
                   for k, v in a["formality_markers_per_100_words"].items()]
         lines += [f"- recoverable {k}: " + (f"accuracy {v['accuracy']:.3f} vs chance {v['chance']:.3f} ({v['classes']} classes, n={v['n']})" if v else "too few examples")
                   for k, v in a["recoverability"].items()]
+    lines += _layers_markdown(r)
     sc = r["self_check"]
     if sc:
         lines += ["", "## Self-check: real dialogues scored as if synthetic", "",
@@ -195,6 +225,32 @@ def to_markdown(r: dict) -> str:
                   f"- Fréchet {sc['frechet']} vs floor {sc['frechet_floor_real_vs_real']} (n={sc['n']})"]
     lines += ["", *[f"![{p}]({p})" for p in r["plots"]], ""]
     return "\n".join(lines)
+
+
+def _layers_markdown(r: dict) -> list[str]:
+    c, dq, cp = r["coherence"], r["defects_among_passing"], r["copies"]
+    lines = ["", "## Coherence, defects and copies", "",
+             "- coherence (adjacency gap: MiniLM cosine of adjacent turns minus turns ≥ 2 apart; real > 0, shuffled ≈ 0): "
+             f"{c['synthetic']['adjacency_gap']} {c['synthetic']['ci95']}, {c['synthetic']['share_positive']} of dialogues > 0 "
+             f"(reference {c['reference']['adjacency_gap']}, {c['reference']['share_positive']})",
+             f"- defects among passing (header echo, label-like, word-list, ALL-CAPS, garbled opener, loop, summary is a turn "
+             f"or off the dialogue): {dq['rate']:.1%} of {dq['n']} {dq['by_reason'] or ''}"]
+    if cp:
+        lines.append(f"- copies (> {cp['bound']:.0%} of word 8-grams found in `{Path(cp['reference']).name}`): "
+                     f"{cp['rate']:.1%} of {cp['n']} (largest share {cp['max_share']})")
+    ly = r["layers"]
+    if ly:
+        ot, ex = ly["on_topic"], ly["extraversion_words_per_turn"]
+        lines += ["", "## Does each layer reach the text?", "",
+                  f"- on-topic: cosine(dialogue, own subtopic) {ot['own_subtopic']} vs mismatched {ot['mismatched']}"]
+        if ex:
+            lines.append(f"- extraversion: words per turn high {ex['high_mean']} vs low {ex['low_mean']}, Cohen's d {ex['cohens_d']} "
+                         f"(n {ex['n_high']} / {ex['n_low']} speakers)")
+        lines += ["", "Each field predicted from the dialogue text alone (TF-IDF, logistic regression, 5-fold):", "",
+                  "| field | accuracy | chance (majority) | above chance | classes | n |", "|---|---|---|---|---|---|"]
+        lines += [f"| {f} | {v['accuracy']} | {v['chance']} | {v['above_chance']:+} | {v['classes']} | {v['n']} |" if v
+                  else f"| {f} | too few examples | | | | |" for f, v in ly["probes_tfidf"].items()]
+    return lines
 
 
 def to_html(md: str, plots: list[str]) -> str:

@@ -27,6 +27,16 @@ class _FakerPools:
         self.jobs = [fake.job() for _ in range(POOL_SIZE)]
 
 
+def trait_bin(persona: Persona | None, trait: str, catalog: PersonaCatalog) -> str:
+    """'low', 'mid' or 'high': the persona's trait z-score against the catalog, outside ± its band."""
+    if persona is None:
+        return "mid"
+    bf = catalog.big_five
+    t = bf.traits[trait]
+    z = (persona.ocean[trait] - t.mean) / t.sd
+    return "low" if z < -bf.band else "high" if z > bf.band else "mid"
+
+
 class PersonaSampler:
     def __init__(self, catalog: PersonaCatalog, sd_scale: float = 1.0):
         bf = catalog.big_five

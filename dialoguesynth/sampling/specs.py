@@ -8,10 +8,11 @@ from collections.abc import Iterable, Iterator
 from ..catalogs import load_context_catalog, load_persona_catalog
 from ..config import Config
 from ..errors import ConfigError
+from ..labels import Labels
 from ..spec import Context, ConversationSpec
 from .contexts import ContextSampler
 from .exemplars import ExemplarPool
-from .personas import PersonaSampler
+from .personas import PersonaSampler, trait_bin
 from .rng import Draws, Weighted, derive_seed
 from .subtopics import CoverageLedger, Taxonomy
 
@@ -52,12 +53,7 @@ class SpecSampler:
 
     # -- the coverage grid -------------------------------------------------------------------
     def trait_bin(self, spec: ConversationSpec) -> str:
-        if not spec.personas:
-            return "mid"
-        bf = self.personas.catalog.big_five
-        t = bf.traits[self.cfg.coverage.trait]
-        z = (spec.personas[0].ocean[self.cfg.coverage.trait] - t.mean) / t.sd
-        return "low" if z < -bf.band else "high" if z > bf.band else "mid"
+        return trait_bin(spec.personas[0] if spec.personas else None, self.cfg.coverage.trait, self.personas.catalog)
 
     def cell(self, spec: ConversationSpec) -> tuple[str, str, str, str]:
         """(topic, subtopic, Person1's trait bin, context value): the cell a spec fills."""
@@ -96,6 +92,15 @@ class SpecSampler:
             yield spec
 
     # -- sampling -----------------------------------------------------------------------------
+    def _exemplars(self, draws: Draws, c: Context) -> list[str]:
+        """Few-shot exemplars: matched to the spec's context (reference.match), else at random."""
+        k = self.cfg.reference.exemplars
+        if not (self.cfg.reference.match and self.cfg.context.enabled):
+            return self.pool.draw(draws, k)
+        want = Labels(medium=c.medium, formality=c.formality, emotion=c.emotion[0], agreement=c.agreement,
+                      familiarity=c.familiarity, speech_features=c.speech_features, turns=c.target_turns)
+        return self.pool.match(draws, k, want, f"{c.topic} {c.subtopic}")
+
     def json_lines(self, n: int, workers: int = 1, chunk: int = 4000) -> Iterator[str]:
         """Specs 0..n-1 as JSON lines, in order, identical for any ``workers``; with workers > 1,
         chunks are sampled in forked processes (each keeps its own coverage ledger in step)."""
@@ -118,7 +123,7 @@ class SpecSampler:
         personas = None
         if cfg.personas.enabled:
             personas = [self.personas.sample(draws, self.contexts.age_range(context.age[i]), context.gender[i]) for i in range(2)]
-        exemplars = self.pool.draw(draws, cfg.reference.exemplars) if self.pool else []
+        exemplars = self._exemplars(draws, context) if self.pool else []
         summary_ex = self.pool.draw(draws, cfg.summary.exemplars, summaries=True) if self.pool and cfg.summary.enabled else []
         return ConversationSpec(
             id=spec_id(cfg.seed, index),

@@ -17,7 +17,9 @@ class Taxonomy(BaseModel):
 
     subtopics: dict[str, list[str]]
     weights: dict[str, float]
-    source: str = Field("topics", description="'llm', 'file' or 'topics' (no expansion)")
+    source: str = Field("topics", description="'file', 'topics' (no expansion) or the sources joined by '+'")
+    rejected: dict[str, list[tuple[str, str]]] = Field(default_factory=dict,
+                                                       description="topic → candidates that failed the subtopic check, with why")
 
     @classmethod
     def from_topics(cls, topics: dict[str, float]) -> Taxonomy:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from ..config import Config
+from ..labels import Labels
+from ..sampling.exemplars import Exemplar
 from ..spec import ConversationSpec, Persona
 
 
@@ -10,6 +12,20 @@ def _persona(p: Persona, emotion: str) -> str:
     traits = ", ".join(p.descriptors) if p.descriptors else "even-tempered, nothing unusual"
     line = f"{p.name}, {p.age}, {p.gender}, {p.occupation}; feels {emotion}; {traits}"
     return f"{line}; {p.description}" if p.description else line
+
+
+def label_fields(labels: Labels) -> dict[str, object]:
+    """The labelled context fields, named as headers show them (exemplars and target alike)."""
+    return {"medium": labels.medium, "tone": labels.formality, "mood": labels.emotion,
+            "relation": labels.familiarity, "stance": labels.agreement,
+            "speech": ", ".join(labels.speech_features) or None}
+
+
+def exemplar_fields(ex: Exemplar, labels: Labels | None) -> dict[str, object]:
+    """Fields for an exemplar's header: its topic label and what the labeller read off it."""
+    fields = {"topic": ex.topic or "everyday conversation", "subtopic": ex.topic or "everyday conversation",
+              "turns": ex.turns, "dialogue": ex.dialogue}
+    return fields | (label_fields(labels) if labels else {})
 
 
 def spec_fields(spec: ConversationSpec, cfg: Config, plan: str | None = None) -> dict[str, object]:
@@ -20,7 +36,9 @@ def spec_fields(spec: ConversationSpec, cfg: Config, plan: str | None = None) ->
     if cfg.context.enabled:
         fields["setting"] = (f"{c.medium}, {c.location}. The speakers are {c.familiarity}; "
                              f"the tone is {c.formality}; {c.agreement}.")
-        fields["speech"] = ", ".join(c.speech_features) or None
+        fields |= label_fields(Labels(medium=c.medium, formality=c.formality, emotion=c.emotion[0],
+                                      familiarity=c.familiarity, agreement=c.agreement,
+                                      speech_features=c.speech_features))
     if spec.personas:
         fields["persona1"] = _persona(spec.personas[0], c.emotion[0])
         fields["persona2"] = _persona(spec.personas[1], c.emotion[1])

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from ..backends import Completion, GenRequest
 from ..config import Config
+from ..defects import summary_defect
 from ..parsing import parse_line
 from ..prompts import render
 from ..sampling.exemplars import ExemplarPool
 from ..spec import ConversationSpec
 from .base import Stage
+
+
+# DialogSum's style: third person, often opening with a speaker tag; no ':' anywhere, so a summary
+# cannot be a turn ('#Person1#: I'm sorry') or a header
+SUMMARY_REGEX = r" (?:#Person[12]#|[A-Z])[^\n:]{10,400}\n"
 
 
 class SummaryStage(Stage[tuple[ConversationSpec, str]]):
@@ -28,10 +34,12 @@ class SummaryStage(Stage[tuple[ConversationSpec, str]]):
                             for i in spec.summary_exemplar_ids)
         s = self.cfg.summary
         return GenRequest(prompt=render(v, "summary", exemplars=exemplars, dialogue=dialogue), max_tokens=s.max_tokens,
-                          temperature=s.temperature, top_p=s.top_p, seed=seed, stop=["\n"], regex=r" [^\n]{10,400}\n")
+                          temperature=s.temperature, top_p=s.top_p, seed=seed, stop=["\n"], regex=SUMMARY_REGEX)
 
     def parse(self, item, completion: Completion):
         text, reason = parse_line(completion.text, min_chars=10)
         if reason is None and completion.finish_reason == "length":
             return text, "truncated"
+        if reason is None and self.cfg.checks.defects:
+            reason = summary_defect(text, item[1])
         return text, reason

@@ -1,0 +1,134 @@
+"""Defects a reader sees at once: echoed headers, label-like or word-list turns, ALL-CAPS or garbled
+openers, loops inside a turn, and summaries that are a turn or share nothing with their dialogue.
+Each detector returns a reason or None; each is calibrated to reject <= 1 % of real DialogSum
+(``evaluations/calibrate_checks.py``)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from .sampling.exemplars import stems
+from .spec import ConversationSpec, Turn
+
+_WORD = re.compile(r"[A-Za-z']+")
+_HEADER_LABEL = re.compile(r"\b(Topic|Medium|Tone|Mood|Relation|Stance|Speech|Turns|Setting|Person ?[12]|Notes|Plan)\s*:", re.I)
+_PERSONA_ECHO = re.compile(r"\b\d{1,2}, (?:male|female|nonbinary)\b|\b(?:male|female|nonbinary), \d{1,2}\b", re.I)
+_LABEL_TURN = re.compile(r"^[a-z]+:\s")  # 'firstname: Jack'; real turns start with a capital ('First question: ...')
+FUNCTION_WORDS = frozenset(
+    "i you he she it we they me him her us them my your his its our their this that these those a an the "
+    "is am are was were be been being do does did have has had will would can could shall should may might "
+    "must to of in on at for with from by about as and or but if so not no yes what who where when why how "
+    "there here some any all just very too also let's it's i'm you're that's don't can't ok okay oh hi hello "
+    "well please thanks thank sorry sure right good great fine".split())
+GREETINGS = frozenset("hello hi hey morning afternoon evening excuse pardon sorry yes no ok okay oh wow taxi "
+                      "welcome help waiter operator thanks bye goodbye what really well hmm um".split())
+
+
+DIALOGUE_DEFECTS = ("header_echo", "garbled_opener", "all_caps", "word_list_turn", "label_like_turn", "loop")
+
+
+def vocabulary_of(dialogues: Iterable[str]) -> frozenset[str]:
+    """Words used at least twice in ``dialogues`` (tells garbled openers from real words)."""
+    counts = Counter(w for d in dialogues for w in re.findall(r"[a-z']+", d.lower()))
+    return frozenset(w for w, n in counts.items() if n >= 2)
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def header_echo(turns: list[Turn], spec: ConversationSpec | None) -> str | None:
+    """A turn that repeats the prompt's header: a field label, a persona line ('Julie, 51, female'),
+    or two or more of the spec's header values as comma- or slash-separated items."""
+    values = set()
+    if spec is not None:
+        c = spec.context
+        values = {v.lower() for v in (c.subtopic, c.medium, c.formality, c.familiarity, c.agreement, c.location,
+                                      *c.emotion, *c.speech_features)}
+        for p in spec.personas or ():
+            values |= {p.name.lower(), p.occupation.lower(), p.gender}
+    for t in turns:
+        if _HEADER_LABEL.search(t.text) or _PERSONA_ECHO.search(t.text):
+            return "header_echo"
+        items = [x.strip(" .!?").lower() for x in re.split(r"[,/|;]", t.text)]
+        if sum(x in values for x in items) >= 2:
+            return "header_echo"
+    return None
+
+
+def label_like(turn: Turn) -> bool:
+    """'Name: ...' at the start, or a short phrase with no function word and no sentence mark
+    ('Sarah Brown', 'ambitious goal')."""
+    if _LABEL_TURN.match(turn.text):
+        return True
+    words = _words(turn.text)
+    return (1 < len(words) <= 4 and not any(w in FUNCTION_WORDS or w in GREETINGS for w in words)
+            and not re.search(r"[.!?]", turn.text))
+
+
+def word_list(turn: Turn) -> bool:
+    """Three or more comma-separated items of one or two words each, none a function word
+    ('whiskey, mango, ambitious goal')."""
+    items = [i.strip(" .!?") for i in turn.text.split(",")]
+    if len(items) < 3 or not all(items):
+        return False
+    return all(len(_words(i)) <= 2 and not any(w in FUNCTION_WORDS for w in _words(i)) for i in items)
+
+
+def shouting(turn: Turn) -> bool:
+    """Mostly upper-case letters over at least three words ('YOU'RE A PRESIDENT')."""
+    letters = [c for c in turn.text if c.isalpha()]
+    return len(_words(turn.text)) >= 3 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+
+
+def garbled_opener(turn: Turn, vocabulary: frozenset[str] | None) -> bool:
+    """An opening turn that is one or two words, none a greeting, function word or (given a
+    vocabulary) a known word ('impairs', 'panea')."""
+    words = _words(turn.text)
+    if not words or len(words) > 2:
+        return False
+    if any(w in GREETINGS or w in FUNCTION_WORDS for w in words):
+        return False
+    return vocabulary is None or not any(w in vocabulary for w in words)
+
+
+def turn_loop(turn: Turn, times: int = 3) -> bool:
+    """A word 4-gram said ``times`` or more in one turn ('a refund of a refund of a refund of')."""
+    words = _words(turn.text)
+    grams = Counter(tuple(words[i:i + 4]) for i in range(len(words) - 3))
+    return bool(grams) and max(grams.values()) >= times
+
+
+def dialogue_defect(turns: list[Turn], spec: ConversationSpec | None, vocabulary: frozenset[str] | None = None) -> str | None:
+    """The first defect found, as a rejection reason, or None."""
+    if reason := header_echo(turns, spec):
+        return reason
+    if turns and garbled_opener(turns[0], vocabulary):
+        return "garbled_opener"
+    for t in turns:
+        if shouting(t):
+            return "all_caps"
+        if word_list(t):
+            return "word_list_turn"
+        if label_like(t):
+            return "label_like_turn"
+        if turn_loop(t):
+            return "loop"
+    return None
+
+
+_TURN_START = re.compile(r"^\s*#?\s*Person\s*\d\s*#?\s*:", re.I)
+_FIRST_PERSON = re.compile(r"\b(I|I'm|I've|I'll|I'd|me|my|mine)\b")
+
+
+def summary_defect(summary: str, dialogue: str) -> str | None:
+    """A summary that is a turn (speaker tag with a colon, or first person), or shares no content
+    word with its dialogue."""
+    if _TURN_START.match(summary) or _FIRST_PERSON.search(summary):
+        return "summary_is_a_turn"
+    content = {w for w in _words(summary) if w not in FUNCTION_WORDS and len(w) > 2 and not w.startswith("person")}
+    if not stems(" ".join(content)) & stems(dialogue):
+        return "summary_off_dialogue"
+    return None
