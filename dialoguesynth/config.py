@@ -121,9 +121,12 @@ class PlanConfig(StageSampling):
 
 class RenderConfig(StageSampling):
     max_tokens: int = Field(512, ge=1)
+    repetition_penalty: float = Field(1.0, ge=1.0, le=2.0, description="> 1 discourages repeating tokens (small models loop)")
     guided: bool = Field(True, description="regex-guided decoding for exactly the target turn count")
     label_free_starts: bool = Field(True, description="guided: no ':' in a turn's first 24 characters (stops echoed header labels)")
     resample: int = Field(0, ge=0, description="changes every render seed but no spec: > 0 draws another sample of the same specs")
+    real_openers: bool = Field(True, description="guided: the first turn starts with a word real reference dialogues "
+                               "open with ('Hello', 'Excuse', 'What', ...), not a new document ('Question 1.', a URL)")
     realise_fillers: bool = Field(True, description="guided: when a spec asks for fillers, every third turn opens with one "
                                   "('Um, ...'): a 135M model does not follow the request otherwise (measured)")
     persona_turn_length: bool = Field(True, description="guided: bound each speaker's turn length by their extraversion bin")

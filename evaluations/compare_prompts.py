@@ -31,6 +31,8 @@ ARMS = {
                                            "checks__defects": False, "checks__max_copied_fraction": None},
     "v3 (labelled header + matched exemplars)": {"prompt_version": "v3"},
     "v3-lean (topic-only header + matched exemplars)": {"prompt_version": "v3-lean"},
+    "v3 + repetition penalty 1.15": {"prompt_version": "v3", "render__repetition_penalty": 1.15},
+    "v3-lean + repetition penalty 1.15": {"prompt_version": "v3-lean", "render__repetition_penalty": 1.15},
 }
 
 

@@ -31,7 +31,8 @@ class OpenAIBackend:
 
     def _body(self, r: GenRequest) -> dict:
         body = {"model": self.model_name, "prompt": r.prompt, "max_tokens": r.max_tokens,
-                "temperature": r.temperature, "top_p": r.top_p}
+                "temperature": r.temperature, "top_p": r.top_p,
+                **({"repetition_penalty": r.repetition_penalty} if r.repetition_penalty != 1.0 else {})}
         if r.stop:
             body["stop"] = r.stop
         if r.seed is not None:

@@ -58,7 +58,7 @@ class VLLMBackend:
         elif r.json_schema is not None:
             structured = StructuredOutputsParams(json=r.json_schema)
         return SamplingParams(
-            temperature=r.temperature, top_p=r.top_p, max_tokens=r.max_tokens,
+            temperature=r.temperature, top_p=r.top_p, max_tokens=r.max_tokens, repetition_penalty=r.repetition_penalty,
             stop=r.stop or None, seed=r.seed, structured_outputs=structured,
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections import Counter
 from functools import cached_property
 import json
 import os
@@ -76,6 +77,8 @@ def load_reference(path: str | Path) -> list[Exemplar]:
     return out
 
 
+OPENER_MIN_COUNT = 5
+_OPENER = re.compile(r"[A-Z][A-Za-z']*")
 MATCH_CANDIDATES = 64  # random candidates scored per spec: diverse, and O(1) in the pool size
 TOPIC_WEIGHT = 2.0
 _STOP = frozenset("a an the to of for in on at and or with about your my their his her our".split())
@@ -141,6 +144,14 @@ class ExemplarPool:
         from ..defects import vocabulary_of  # defects imports this module's stems
 
         return vocabulary_of(r.dialogue for r in self.by_id.values())
+
+    @cached_property
+    def openers(self) -> list[str]:
+        """First words of real first turns used at least OPENER_MIN_COUNT times ('Hello', 'Excuse',
+        'What', ...: the top 100 of DialogSum train open 87 % of its dialogues)."""
+        counts = Counter(m.group(0) for i in self.dialogue_ids
+                         if (m := _OPENER.match(self.by_id[i].dialogue.split("\n", 1)[0].split(":", 1)[-1].strip())))
+        return sorted(w for w, n in counts.items() if n >= OPENER_MIN_COUNT)
 
     @cached_property
     def index(self) -> ReferenceIndex:

@@ -3,6 +3,8 @@ regex-guided to exactly the target number of turns (what works for tiny models, 
 
 from __future__ import annotations
 
+import re
+
 from ..backends import Completion, GenRequest
 from ..catalogs import PersonaCatalog, load_persona_catalog
 from ..checks import check_dialogue
@@ -30,11 +32,14 @@ _END = "[.!?]"
 FILLERS = ("Um", "Uh", "Well", "Hmm", "Oh", "You know", "I mean")
 
 
-def line_regex(lo: int = 1, hi: int = TURN_CHARS, label_free: bool = True, filler: bool = False) -> str:
+def line_regex(lo: int = 1, hi: int = TURN_CHARS, label_free: bool = True, filler: bool = False,
+               openers: list[str] | None = None) -> str:
     """One turn of ``lo``..``hi`` characters shaped like a real turn; label-free: no ':' in its first
-    characters; filler: it opens with a spoken filler ('Um, ...')."""
+    characters; filler: it opens with a spoken filler ('Um, ...'); openers: its first word is one of these."""
     lo, hi = max(lo, 3), max(hi, 3)
     head, first = ("(?:" + "|".join(FILLERS) + "), ", "[A-Za-z\"']") if filler else ("", _FIRST)
+    if openers:
+        first = "(?:" + "|".join(re.escape(w) for w in openers) + ")[ ,.!?'-]"
     body_lo, body_hi = lo - 2, hi - 2  # minus the first and the last character
     if not label_free:
         return f"{head}{first}{_CHAR}{{{body_lo},{body_hi}}}{_END}"
@@ -48,13 +53,13 @@ def line_regex(lo: int = 1, hi: int = TURN_CHARS, label_free: bool = True, fille
 
 
 def turns_regex(n: int, label_free: bool = True, lengths: tuple[tuple[int, int], tuple[int, int]] | None = None,
-                fillers: bool = False) -> str:
+                fillers: bool = False, openers: list[str] | None = None) -> str:
     """Exactly ``n`` alternating turns after the prompt's ``#Person1#:``, ending in a newline;
     ``lengths`` bounds each speaker's turn in characters (Person1, Person2); ``fillers``: every
-    third turn opens with a spoken filler."""
+    third turn opens with a spoken filler; ``openers``: the words the first turn may start with."""
     def line(k: int) -> str:
         return line_regex(*(lengths[k % 2] if lengths else (1, TURN_CHARS)), label_free=label_free,
-                          filler=fillers and k % 3 == 1)
+                          filler=fillers and k % 3 == 1, openers=openers if k == 0 else None)
 
     rest = "".join(f"\\n#Person{2 if k % 2 else 1}#: {line(k)}" for k in range(1, n))
     return f" {line(0)}{rest}\\n"
@@ -92,9 +97,11 @@ class DialogueStage(Stage[tuple[ConversationSpec, str | None]]):
         r = self.cfg.render
         return GenRequest(
             prompt=self.prompt(spec, plan), max_tokens=r.max_tokens, temperature=r.temperature, top_p=r.top_p,
+            repetition_penalty=r.repetition_penalty,
             seed=seed, stop=["\n\n", "\nTopic:"],
             regex=turns_regex(spec.context.target_turns, r.label_free_starts, turn_lengths(spec, self.cfg, self.personas),
-                              fillers=r.realise_fillers and "fillers" in spec.context.speech_features) if r.guided else None,
+                              fillers=r.realise_fillers and "fillers" in spec.context.speech_features,
+                              openers=self.pool.openers if r.real_openers else None) if r.guided else None,
         )
 
     def parse(self, item, completion: Completion):
