@@ -10,13 +10,13 @@ import argparse
 import datetime
 import json
 import re
-import shlex
 import statistics
-import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+
+from provenance import provenance
 
 HERE = Path(__file__).resolve().parent
 
@@ -26,13 +26,18 @@ ARMS = {
     "v2 (one-line header)": {"prompt_version": "v2", "render__label_free_starts": False},
     "v2 + template plan in prompt": {"prompt_version": "v2", "plan__enabled": True, "plan__strategy": "template",
                                      "plan__in_render_prompt": True, "render__label_free_starts": False},
-    # stop 3: what the old default did (random exemplars; persona and setting header; no turn-length bounds or defect checks)
-    "old default (v1 + random exemplars)": {"prompt_version": "v1", "reference__match": False, "render__persona_turn_length": False,
-                                           "checks__defects": False, "checks__max_copied_fraction": None},
+    # the previous default (random exemplars; persona and setting header; no turn-length bounds, real
+    # openers, fillers, defect or copy checks; LLM subtopics and plans); turn shape is not a knob
+    "old default (v1 + random exemplars)": {"prompt_version": "v1", "reference__match": False,
+                                           "render__persona_turn_length": False, "render__real_openers": False,
+                                           "render__realise_fillers": False, "checks__defects": False,
+                                           "checks__max_copied_fraction": None, "topics__sources": ["llm"],
+                                           "plan__strategy": "llm"},
     "v3 (labelled header + matched exemplars)": {"prompt_version": "v3"},
     "v3-lean (topic-only header + matched exemplars)": {"prompt_version": "v3-lean"},
     "v3 + repetition penalty 1.15": {"prompt_version": "v3", "render__repetition_penalty": 1.15},
     "v3-lean + repetition penalty 1.15": {"prompt_version": "v3-lean", "render__repetition_penalty": 1.15},
+    "v3 on Gemma 3 270M base": {"prompt_version": "v3", "model__name": "embedded:gemma3-270m"},
 }
 
 
@@ -43,17 +48,23 @@ def main() -> None:
     ap.add_argument("--config", default=str(HERE / "configs" / "demo.yaml"))
     ap.add_argument("--out", default=str(HERE / "results" / f"{datetime.date.today()}-prompt-arms"))
     ap.add_argument("--keep", help="keep each arm's run folder under this directory (for evaluate)")
+    ap.add_argument("--full", action="store_true", help="the whole pipeline as configured (retries, plan, summary): "
+                    "accepted dialogues per minute, not first-attempt pass rates")
     args = ap.parse_args()
 
     from dialoguesynth import Generator, load_config
     from dialoguesynth.backends import make_backend
 
-    base = dict(num_dialogues=args.n, checks__max_retries=0, plan__enabled=False,
-                summary__enabled=False)
-    backend = make_backend(load_config(args.config, **base))
-    rows = []
+    base = dict(num_dialogues=args.n) if args.full else dict(num_dialogues=args.n, checks__max_retries=0, plan__enabled=False,
+                                                             summary__enabled=False)
+    rows, backends = [], {}
     for name, overrides in ((a, ARMS[a]) for a in args.arms.split(",")):
         cfg = load_config(args.config, **{**base, **overrides})
+        if cfg.model.name not in backends:  # one engine per process on CPU: close the last before loading the next
+            for b in backends.values():
+                b.close()
+            backends = {cfg.model.name: make_backend(cfg)}
+        backend = backends[cfg.model.name]
         with tempfile.TemporaryDirectory() as tmp:
             run_dir = Path(args.keep) / re.sub(r"\W+", "-", name).strip("-") if args.keep else Path(tmp) / "o"
             t = time.monotonic()
@@ -69,22 +80,27 @@ def main() -> None:
             "first_turn_label_like": sum(bool(re.match(r"\s*[\w ]{1,20}:", f)) for f in first),
             "mean_words_per_turn": round(statistics.mean(len(t["text"].split()) for d in ds["turns"] for t in d), 1) if len(ds) else 0,
             "turns_on_target": sum(a == b for a, b in zip(ds["num_turns"], ds["target_turns"])) if len(ds) else 0,
-            "wall_s": round(wall, 1),
+            "wall_s": round(wall, 1), "accepted_per_min": round(60 * len(ds) / wall, 2),
             "example": ds[0]["dialogue"][:400] if len(ds) else "",
         })
         print(json.dumps({k: v for k, v in rows[-1].items() if k != "example"}), flush=True)
-    backend.close()
+    for b in backends.values():
+        b.close()
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "results.json").write_text(json.dumps(rows, indent=2))
-    md = ["| arm | pass (first attempt) | rejections | label-like first turns | words/turn | turns on target |", "|---|---|---|---|---|---|"]
+    prov = provenance()
+    (out / "results.json").write_text(json.dumps({"provenance": prov, "arms": rows}, indent=2))
+    passed = "accepted" if args.full else "pass (first attempt)"
+    md = [f"| arm | {passed} | rejections | label-like first turns | words/turn | turns on target | wall (s) | accepted/min |",
+          "|---|---|---|---|---|---|---|---|"]
     md += [f"| {r['arm']} | {r['passed']}/{r['n']} | {r['rejections'] or '-'} | {r['first_turn_label_like']} | "
-           f"{r['mean_words_per_turn']} | {r['turns_on_target']}/{r['passed']} |" for r in rows]
+           f"{r['mean_words_per_turn']} | {r['turns_on_target']}/{r['passed']} | {r['wall_s']} | {r['accepted_per_min']} |" for r in rows]
+    how = "the whole pipeline as configured" if args.full else "retries 0, no plan, no summary"
     (out / "results.md").write_text(
-        f"Command: `.venv/bin/python evaluations/compare_prompts.py {' '.join(shlex.quote(a) for a in sys.argv[1:])}`\n"
+        f"Command: `{prov['command']}` at commit `{prov['commit']}`{' (dirty)' if prov['dirty'] else ''}; {prov['machine']}.\n"
         f"Config: `{Path(args.config).relative_to(HERE.parent) if Path(args.config).is_relative_to(HERE.parent) else args.config}` "
-        "with retries 0, catalog subtopics, no summary; same specs in every arm.\n\n" + "\n".join(md) + "\n")
+        f"with {how}; same specs in every arm, one process, arms one after another.\n\n" + "\n".join(md) + "\n")
     print("\n".join(md))
 
 

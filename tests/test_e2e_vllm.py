@@ -8,6 +8,9 @@ import time
 import datasets
 import pytest
 
+from dialoguesynth.defects import dialogue_defect, vocabulary_of
+from dialoguesynth.parsing import parse_dialogue
+
 pytestmark = pytest.mark.engine
 
 N = 6
@@ -19,7 +22,7 @@ def run(tmp_path_factory, dialogsum):
     cfg = tmp / "e2e.yaml"
     cfg.write_text(
         f"seed: 11\nnum_dialogues: {N}\n"
-        "topics:\n  topics: [shopping, job interview, the weather]\n  subtopics_per_topic: 2\n"
+        "topics:\n  topics: [shopping, job interview, the weather]\n  subtopics_per_topic: 2\n  sources: [llm]\n"
         f"reference:\n  path: {dialogsum / 'train.jsonl'}\n"
     )
     out = tmp / "out"
@@ -31,12 +34,15 @@ def run(tmp_path_factory, dialogsum):
     return cmd, out, proc, first_s
 
 
-def test_dataset_schema_and_contents(run):
+def test_dataset_schema_and_contents(run, dialogsum):
     _, out, proc, _ = run
+    with (dialogsum / "train.jsonl").open() as f:
+        vocabulary = vocabulary_of(json.loads(line)["dialogue"] for line in f)
     ds = datasets.load_from_disk(str(out))
     rejected = (out / "rejected.jsonl").read_text().splitlines()
     assert len(ds) + len(rejected) == N
-    assert len(ds) >= N // 2, f"only {len(ds)}/{N} passed checks: {rejected}"
+    # first-attempt pass is ~0.7 (evaluations/compare_prompts.py); with 2 retries losing 3 of 6 is ~1e-4
+    assert len(ds) >= N - 2, f"only {len(ds)}/{N} passed checks: {rejected}"
     for row in ds:
         assert row["turns"] and all(t["text"].strip() for t in row["turns"])
         assert {t["speaker"] for t in row["turns"]} == {"#Person1#", "#Person2#"}
@@ -44,15 +50,22 @@ def test_dataset_schema_and_contents(run):
         assert row["summary"].strip() and row["plan"].strip()
         assert row["model"] == "embedded:SmolLM2-135M-Instruct"
         assert row["subtopic"] and row["topic"] in ("shopping", "job interview", "the weather")
-        assert row["render_seed"] > 0 and row["seed"] > 0 and row["prompt_version"] == "v1"
+        assert row["render_seed"] > 0 and row["seed"] > 0 and row["prompt_version"] == "v3"
         for col in ("medium", "location", "familiarity", "formality", "agreement", "duration"):
             assert row[col]
         assert len(row["age_group"]) == len(row["gender"]) == len(row["emotion"]) == 2
+        # what guided decoding promises: every turn shaped like a real one, no defect passes
+        assert all(t["text"][0].isupper() or t["text"][0] in "\"'" for t in row["turns"]), row["dialogue"]
+        assert all(t["text"].rstrip()[-1] in ".!?" for t in row["turns"]), row["dialogue"]
+        assert dialogue_defect(parse_dialogue(row["dialogue"], opener="")[0], None, vocabulary) is None, row["dialogue"]
         assert all(1 <= row[f"p{i}_{t}"] <= 5 for i in (1, 2) for t in ("openness", "neuroticism"))
         assert row["tokens_dialogue"] > 0 and row["tokens_prompt"] > 0
     tax = json.loads((out / "run" / "taxonomy.json").read_text())
     assert tax["source"] == "llm" and all(len(v) >= 1 for v in tax["subtopics"].values())
     assert "dataset:" in proc.stderr and "accepted" in proc.stderr
+    assert "a random accepted dialogue (seed 11)" in proc.stderr and "#Person1#: " in proc.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert set(summary["subtopics"]["kept"]) == {"shopping", "job interview", "the weather"}
 
 
 def test_rerun_resumes_without_engine(run):

@@ -29,7 +29,7 @@ def test_batched_calls_and_export(tmp_path, cfg_factory):
     assert {t["speaker"] for t in row["turns"]} == {"#Person1#", "#Person2#"}
     assert row["num_turns"] == row["target_turns"]
     assert 1 <= row["p1_openness"] <= 5 and row["p2_name"]
-    assert row["model"] == "embedded:SmolLM2-135M-Instruct" and row["prompt_version"] == "v1"
+    assert row["model"] == "embedded:SmolLM2-135M-Instruct" and row["prompt_version"] == "v3"
     assert row["tokens_dialogue"] > 0 and json.loads(row["spec_json"])["id"] == row["id"]
     for f in ("README.md", "dialogues.parquet", "dialogues.jsonl", "rejected.jsonl", "summary.json"):
         assert (tmp_path / "o" / f).is_file()
