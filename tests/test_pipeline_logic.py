@@ -25,7 +25,7 @@ def test_batched_calls_and_export(tmp_path, cfg_factory):
     again = datasets.load_from_disk(str(tmp_path / "o"))
     assert again["id"] == ds["id"]
     row = ds[0]
-    assert row["plan"] and row["summary"] and row["subtopic"].startswith("situation")
+    assert row["plan"] and row["summary"] and row["subtopic"].startswith("talking about the ")
     assert {t["speaker"] for t in row["turns"]} == {"#Person1#", "#Person2#"}
     assert row["num_turns"] == row["target_turns"]
     assert 1 <= row["p1_openness"] <= 5 and row["p2_name"]
