@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, ValidationError
 from .catalogs import catalog_dir
 from .config import format_validation_error, read_yaml
 from .errors import ConfigError
+from .spec import Context
 
 _WORD = re.compile(r"[A-Za-z']+")
 _TAG = re.compile(r"^\s*#?Person(\d+)#?:\s*", re.M)
@@ -52,6 +53,12 @@ class Labels(BaseModel):
     familiarity: str = "acquaintances"
     speech_features: list[str] = Field(default_factory=list)
     turns: int = 0
+
+
+def context_labels(c: Context) -> Labels:
+    """A spec's context as the labels a reference dialogue would carry (Person1's mood)."""
+    return Labels(medium=c.medium, formality=c.formality, emotion=c.emotion[0], agreement=c.agreement,
+                  familiarity=c.familiarity, speech_features=c.speech_features, turns=c.target_turns)
 
 
 def _compile(cues: list[str]) -> re.Pattern:

@@ -108,16 +108,14 @@ def persona_words_per_turn(rows: list[dict], trait: str = "extraversion") -> dic
 
 
 def defects(rows: list[dict], vocabulary: frozenset[str] | None = None) -> dict:
-    """How many dialogues (and summaries, where present) show a defect the quality bar rejects."""
+    """How many dialogues (with their summaries, where present) show a defect the quality bar rejects."""
     reasons: Counter = Counter()
+    flagged = 0
     for r in rows:
-        turns, _ = parse_dialogue(r["dialogue"], opener="")
-        if reason := dialogue_defect(turns, None, vocabulary):
-            reasons[reason] += 1
-        if r.get("summary") and (reason := summary_defect(r["summary"], r["dialogue"])):
-            reasons[reason] += 1
-    flagged = sum(1 for r in rows if dialogue_defect(parse_dialogue(r["dialogue"], opener="")[0], None, vocabulary)
-                  or (r.get("summary") and summary_defect(r["summary"], r["dialogue"])))
+        found = [dialogue_defect(parse_dialogue(r["dialogue"], opener="")[0], None, vocabulary),
+                 summary_defect(r["summary"], r["dialogue"]) if r.get("summary") else None]
+        reasons.update(f for f in found if f)
+        flagged += any(found)
     return {"rate": round(flagged / max(len(rows), 1), 4), "n": len(rows), "by_reason": dict(reasons)}
 
 

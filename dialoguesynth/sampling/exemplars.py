@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections import Counter
-from functools import cached_property
 import json
 import os
 import re
+from collections import Counter
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -158,13 +158,11 @@ class ExemplarPool:
         """8-grams of every reference dialogue, for the copy check (~2 s for DialogSum train)."""
         return ReferenceIndex(r.dialogue for r in self.by_id.values())
 
-    def copied(self, text: str, exemplar_ids: list[str]) -> tuple[str, float] | None:
+    def copied(self, text: str, exemplar_ids: list[str]) -> tuple[str, float]:
         """('exemplar' | 'reference', share) of ``text``'s 8-grams copied, the larger of the two."""
         own = containment(text, set().union(*(grams(self.by_id[i].dialogue) for i in exemplar_ids)))
         pool = self.index.copied(text)
         return ("exemplar", own) if own >= pool else ("reference", pool)
-
-
 
 
 def _match_score(have: Labels, want: Labels) -> float:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from ..catalogs import load_context_catalog, load_persona_catalog
 from ..config import Config
 from ..errors import ConfigError
-from ..labels import Labels
+from ..labels import context_labels
 from ..spec import Context, ConversationSpec
 from .contexts import ContextSampler
 from .exemplars import ExemplarPool
@@ -97,9 +97,7 @@ class SpecSampler:
         k = self.cfg.reference.exemplars
         if not (self.cfg.reference.match and self.cfg.context.enabled):
             return self.pool.draw(draws, k)
-        want = Labels(medium=c.medium, formality=c.formality, emotion=c.emotion[0], agreement=c.agreement,
-                      familiarity=c.familiarity, speech_features=c.speech_features, turns=c.target_turns)
-        return self.pool.match(draws, k, want, f"{c.topic} {c.subtopic}")
+        return self.pool.match(draws, k, context_labels(c), f"{c.topic} {c.subtopic}")
 
     def json_lines(self, n: int, workers: int = 1, chunk: int = 4000) -> Iterator[str]:
         """Specs 0..n-1 as JSON lines, in order, identical for any ``workers``; with workers > 1,

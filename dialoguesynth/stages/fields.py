@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..config import Config
-from ..labels import Labels
+from ..labels import Labels, context_labels
 from ..sampling.exemplars import Exemplar
 from ..spec import ConversationSpec, Persona
 
@@ -36,9 +36,7 @@ def spec_fields(spec: ConversationSpec, cfg: Config, plan: str | None = None) ->
     if cfg.context.enabled:
         fields["setting"] = (f"{c.medium}, {c.location}. The speakers are {c.familiarity}; "
                              f"the tone is {c.formality}; {c.agreement}.")
-        fields |= label_fields(Labels(medium=c.medium, formality=c.formality, emotion=c.emotion[0],
-                                      familiarity=c.familiarity, agreement=c.agreement,
-                                      speech_features=c.speech_features))
+        fields |= label_fields(context_labels(c))
     if spec.personas:
         fields["persona1"] = _persona(spec.personas[0], c.emotion[0])
         fields["persona2"] = _persona(spec.personas[1], c.emotion[1])
