@@ -114,7 +114,8 @@ class ExemplarPool:
             self.labels = cached_labels(labeller, [self.by_id[i] for i in self.dialogue_ids])
             for i in self.dialogue_ids:
                 self._by_medium.setdefault(self.labels[i].medium, []).append(i)
-            self._topic_stems = {i: stems(self.by_id[i].topic) for i in self.dialogue_ids}
+            # plain tuples: scoring 64 candidates per spec must stay cheap (1M specs are sampled in bulk)
+            self._keys = {i: _key(self.labels[i], stems(self.by_id[i].topic)) for i in self.dialogue_ids}
 
     def draw(self, draws: Draws, k: int, summaries: bool = False) -> list[str]:
         ids = self.summary_ids if summaries else self.dialogue_ids
@@ -130,8 +131,8 @@ class ExemplarPool:
         if len(ids) < k:
             ids = self.dialogue_ids
         picked = [ids[i] for i in draws.sample(len(ids), candidates)]
-        want_stems = stems(topic)
-        scores = [_match_score(self.labels[i], want) + (TOPIC_WEIGHT if want_stems & self._topic_stems[i] else 0.0) for i in picked]
+        w = _key(want, stems(topic))
+        scores = [_match_score(self._keys[i], w) for i in picked]
         order = sorted(range(len(picked)), key=lambda j: -scores[j])
         return [picked[j] for j in order[:k]]
 
@@ -165,14 +166,18 @@ class ExemplarPool:
         return ("exemplar", own) if own >= pool else ("reference", pool)
 
 
-def _match_score(have: Labels, want: Labels) -> float:
-    """How well a labelled reference dialogue fits a spec's fields (higher is better)."""
-    score = 3.0 * (have.formality == want.formality) + 2.0 * (have.emotion == want.emotion)
-    score += 1.5 * (have.agreement == want.agreement) + 1.0 * (have.familiarity == want.familiarity)
-    asked, present = set(want.speech_features), set(have.speech_features)
-    score += 3.0 * len(asked & present) - 1.5 * len(present - asked)
-    score -= 0.25 * abs(have.turns - want.turns)
-    return score
+def _key(labels: Labels, topic_stems: set[str]) -> tuple:
+    return (labels.formality, labels.emotion, labels.agreement, labels.familiarity, frozenset(labels.speech_features),
+            labels.turns, topic_stems)
+
+
+def _match_score(have: tuple, want: tuple) -> float:
+    """How well a labelled reference dialogue fits a spec's fields (higher is better); both as ``_key``s."""
+    formality, emotion, agreement, familiarity, present, turns, topic = have
+    score = 3.0 * (formality == want[0]) + 2.0 * (emotion == want[1]) + 1.5 * (agreement == want[2])
+    score += 1.0 * (familiarity == want[3]) + 3.0 * len(want[4] & present) - 1.5 * len(present - want[4])
+    score -= 0.25 * abs(turns - want[5])
+    return score + (TOPIC_WEIGHT if topic & want[6] else 0.0)
 
 
 def cached_labels(labeller: Labeller, rows: list[Exemplar]) -> dict[str, Labels]:

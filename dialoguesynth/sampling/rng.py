@@ -68,9 +68,11 @@ class Draws:
         k = min(k, n)
         if k * 4 < n:  # sparse: rejection is cheaper than materialising range(n)
             seen: list[int] = []
+            taken: set[int] = set()
             while len(seen) < k:
                 i = self.index(n)
-                if i not in seen:
+                if i not in taken:
+                    taken.add(i)
                     seen.append(i)
             return seen
         pool = list(range(n))
