@@ -36,7 +36,7 @@ def targets(r: dict, summary: dict) -> list[tuple[str, str, str, bool | None]]:
     ot = ly.get("on_topic") or {}
     rows.append(("cosine(subtopic, dialogue), mean", ">= 0.35", f"{ot.get('own_subtopic')} (mismatched {ot.get('mismatched')})",
                  ot.get("own_subtopic", 0) >= 0.35 if ot else None))
-    for field in ("topic", "medium", "formality", "emotion_person1", "speech_features_asked"):
+    for field in ("topic", "medium", "formality", "emotion_person1", "speech_features_asked", "fillers_asked"):
         p = probes.get(field)
         rows.append((f"{field} recoverable from text (5-fold)", ">= chance + 0.15",
                      f"{p['accuracy']} vs chance {p['chance']} ({p['above_chance']:+})" if p else "too few examples",

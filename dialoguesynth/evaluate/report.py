@@ -105,6 +105,7 @@ def adherence_section(rows: list[dict], emb: np.ndarray) -> dict | None:
 
 PROBE_FIELDS = {"topic": lambda r: r["topic"], "medium": lambda r: r["medium"], "formality": lambda r: r["formality"],
                 "emotion_person1": lambda r: r["emotion"][0], "speech_features_asked": lambda r: "yes" if r["speech_features"] else "no",
+                "fillers_asked": lambda r: "yes" if "fillers" in r["speech_features"] else "no",
                 "familiarity": lambda r: r["familiarity"], "agreement": lambda r: r["agreement"]}
 
 
