@@ -90,7 +90,9 @@ def test_model_mix_switches_engines_in_one_process(tmp_path, dialogsum):
     mix = {"embedded": 1.0, folder: 1.0}
     base = dict(num_dialogues=4, topics__expand=False, topics__topics=["shopping"], reference__path=str(dialogsum / "train.jsonl"),
                 model__mix=mix, plan__strategy="template", summary__enabled=False)
-    seed = next(s for s in range(100) if len({x.model for x in Generator(load_config(None, seed=s, **base), progress=False).specs(n=4)}) == 2)
+    # the seed whose fill-gaps specs (what this run renders: fill from index 0, nothing accepted yet) use both models
+    seed = next(s for s in range(100) if len({x.model for x in Generator(load_config(None, seed=s, coverage__fill_gaps=True, **base),
+                                                                          progress=False).spec_sampler().fill(0, 4, [])}) == 2)
     cfg = tmp_path / "mix.yaml"
     cfg.write_text(f"seed: {seed}\nnum_dialogues: 4\ntopics: {{expand: false, topics: [shopping]}}\n"
                    f"reference: {{path: {dialogsum / 'train.jsonl'}}}\nplan: {{strategy: template}}\nsummary: {{enabled: false}}\n")
