@@ -20,7 +20,9 @@ def provenance() -> dict:
         except (OSError, subprocess.CalledProcessError):
             return "unknown"
 
-    return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+    # dirty: tracked code or config changed since the commit (published outputs being rewritten do not count)
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!evaluations/results")
+    return {"commit": git("rev-parse", "HEAD"), "dirty": bool(dirty),
             "command": " ".join(shlex.quote(a) for a in [Path(sys.executable).name, *sys.argv]),
             "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {_mem_gb()} GB RAM, Python {platform.python_version()}",
             "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
