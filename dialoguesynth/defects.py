@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
 
-from .sampling.exemplars import stems
+from .words import stems
 from .spec import ConversationSpec, Turn
 
 _WORD = re.compile(r"[A-Za-z']+")
@@ -27,12 +26,6 @@ GREETINGS = frozenset("hello hi hey morning afternoon evening excuse pardon sorr
 
 
 DIALOGUE_DEFECTS = ("header_echo", "garbled_opener", "all_caps", "word_list_turn", "label_like_turn", "loop")
-
-
-def vocabulary_of(dialogues: Iterable[str]) -> frozenset[str]:
-    """Words used at least twice in ``dialogues`` (tells garbled openers from real words)."""
-    counts = Counter(w for d in dialogues for w in re.findall(r"[a-z']+", d.lower()))
-    return frozenset(w for w, n in counts.items() if n >= 2)
 
 
 def _words(text: str) -> list[str]:

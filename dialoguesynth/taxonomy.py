@@ -7,7 +7,8 @@ from collections import Counter
 
 from .catalogs import catalog_dir, load_context_catalog
 from .config import Config
-from .sampling.exemplars import load_reference, stems
+from .sampling.exemplars import load_reference
+from .words import stems
 from .sampling.subtopics import Taxonomy
 from .stages.base import StageRunner
 from .stages.subtopics import SubtopicList, SubtopicStage, check_subtopics
@@ -54,7 +55,8 @@ def build_taxonomy(cfg: Config, runner: StageRunner | None = None) -> tuple[Taxo
         if not merged:
             warnings.append(f"topic {t!r}: no usable subtopic from {', '.join(cfg.topics.sources)}; the topic is its own subtopic")
         subtopics[t] = merged or [t]
-    source = "+".join(cfg.topics.sources) if runner is not None or "llm" not in cfg.topics.sources else "topics"
+    used = [s for s in cfg.topics.sources if s != "llm" or runner is not None]  # no runner: no LLM expansion
+    source = "+".join(used) or "topics"
     return Taxonomy(subtopics=subtopics, weights=weights, source=source, rejected=rejected), warnings
 
 

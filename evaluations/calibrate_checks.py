@@ -18,7 +18,8 @@ import numpy as np
 from dialoguesynth.checks import check_dialogue, repeated_trigram_fraction
 from dialoguesynth.config import ChecksConfig
 from dialoguesynth.copying import ReferenceIndex, containment, grams
-from dialoguesynth.defects import DIALOGUE_DEFECTS, summary_defect, vocabulary_of
+from dialoguesynth.defects import DIALOGUE_DEFECTS, summary_defect
+from dialoguesynth.words import vocabulary_of
 from dialoguesynth.parsing import parse_dialogue
 from dialoguesynth.sampling.exemplars import load_reference
 from provenance import provenance

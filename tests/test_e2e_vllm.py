@@ -8,7 +8,8 @@ import time
 import datasets
 import pytest
 
-from dialoguesynth.defects import dialogue_defect, vocabulary_of
+from dialoguesynth.defects import dialogue_defect
+from dialoguesynth.words import vocabulary_of
 from dialoguesynth.parsing import parse_dialogue
 
 pytestmark = pytest.mark.engine

@@ -7,7 +7,8 @@ import random
 import pytest
 
 from dialoguesynth.copying import ReferenceIndex, containment, grams
-from dialoguesynth.defects import dialogue_defect, summary_defect, vocabulary_of
+from dialoguesynth.defects import dialogue_defect, summary_defect
+from dialoguesynth.words import vocabulary_of
 from dialoguesynth.parsing import parse_dialogue
 from dialoguesynth.stages.subtopics import check_subtopics, prompt_examples, subtopic_problem
 

@@ -13,7 +13,7 @@ import numpy as np
 from ..checks import check_dialogue
 from ..config import ChecksConfig
 from ..parsing import parse_dialogue
-from ..defects import vocabulary_of
+from ..words import vocabulary_of
 from . import adherence, diversity, layers, realism
 from .data import load_rows, strip_tags
 from .embed import embed

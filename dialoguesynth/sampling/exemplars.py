@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from ..copying import ReferenceIndex, containment, grams
 from ..errors import ConfigError
 from ..labels import Labeller, Labels
+from ..words import stems, vocabulary_of
 from .rng import Draws
 
 _TAG = re.compile(r"^#Person(\d+)#:", re.MULTILINE)
@@ -81,23 +82,6 @@ OPENER_MIN_COUNT = 5
 _OPENER = re.compile(r"[A-Z][A-Za-z']*")
 MATCH_CANDIDATES = 64  # random candidates scored per spec: diverse, and O(1) in the pool size
 TOPIC_WEIGHT = 2.0
-_STOP = frozenset("a an the to of for in on at and or with about your my their his her our".split())
-
-
-def stems(text: str) -> set[str]:
-    """Crude content-word stems ('seeing'/'see', 'services'/'service' agree), to tell whether two
-    topic phrases share a word."""
-    return {_stem(w) for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOP and len(w) > 2}
-
-
-def _stem(w: str) -> str:
-    for suffix, keep in (("ing", 3), ("es", 3), ("s", 3), ("ed", 3)):
-        if w.endswith(suffix) and len(w) - len(suffix) >= keep:
-            w = w[: -len(suffix)]
-            break
-    return w.rstrip("e")[:5]
-
-
 class ExemplarPool:
     """Exemplars short enough for the prompt budget, each labelled with the fields a spec asks for
     (``labels.py``); a spec's exemplars are drawn from its own seed and chosen to match it."""
@@ -142,8 +126,6 @@ class ExemplarPool:
     @cached_property
     def vocabulary(self) -> frozenset[str]:
         """Words used at least twice in the reference dialogues (tells garbled openers from words)."""
-        from ..defects import vocabulary_of  # defects imports this module's stems
-
         return vocabulary_of(r.dialogue for r in self.by_id.values())
 
     @cached_property

@@ -12,7 +12,7 @@ from ..backends import Completion, GenRequest
 from ..config import Config
 from ..parsing import parse_json_list
 from ..prompts import render, template
-from ..sampling.exemplars import stems
+from ..words import stems
 from ..sampling.rng import derive_seed
 from .base import Stage
 

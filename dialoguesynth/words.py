@@ -1,0 +1,29 @@
+"""Word-level helpers shared by exemplar matching, subtopic sources and the defect checks."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+_STOP = frozenset("a an the to of for in on at and or with about your my their his her our".split())
+
+
+def stems(text: str) -> set[str]:
+    """Crude content-word stems ('seeing'/'see', 'services'/'service' agree), to tell whether two
+    topic phrases share a word."""
+    return {_stem(w) for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOP and len(w) > 2}
+
+
+def _stem(w: str) -> str:
+    for suffix, keep in (("ing", 3), ("es", 3), ("s", 3), ("ed", 3)):
+        if w.endswith(suffix) and len(w) - len(suffix) >= keep:
+            w = w[: -len(suffix)]
+            break
+    return w.rstrip("e")[:5]
+
+
+def vocabulary_of(dialogues: Iterable[str]) -> frozenset[str]:
+    """Words used at least twice in ``dialogues`` (tells garbled openers from real words)."""
+    counts = Counter(w for d in dialogues for w in re.findall(r"[a-z']+", d.lower()))
+    return frozenset(w for w, n in counts.items() if n >= 2)
