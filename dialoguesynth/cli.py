@@ -74,10 +74,10 @@ def generate(
     console.print(f"accepted {summary['accepted']}/{summary['requested']} in {summary['wall_s']} s "
                   f"(model {summary['model']}); rejected: {reasons}")
     if len(ds):
-        from .samples import pick, spec_line
+        from .samples import pick, spec_line, spec_of
 
         row = ds[pick(len(ds), 1, cfg.seed)[0]]
-        console.print(f"[dim]a random accepted dialogue (seed {cfg.seed}):[/] [italic]{spec_line(row)}[/]", highlight=False)
+        console.print(f"[dim]a random accepted dialogue (seed {cfg.seed}):[/] [italic]{spec_line(spec_of(row))}[/]", highlight=False)
         console.print(row["dialogue"], highlight=False, markup=False)
         console.print(f"[dim]summary:[/] {row['summary']}", highlight=False)
     if push_to_hub:
@@ -222,6 +222,20 @@ def _mix(text: str) -> dict[str, float]:
         except ValueError:
             raise DialoguesynthError(f"--model-mix: {item!r} is not NAME=WEIGHT") from None
     return out
+
+
+@app.command()
+def view(
+    run: Path = typer.Argument(..., help="a generate output folder (it holds run/records.jsonl)"),
+    out: Path = typer.Option(None, "--out", "-o", help="the page to write (default: RUN/view.html)"),
+):
+    """Write one self-contained page to browse a run: each record beside its spec, filterable."""
+    from .view import view as write_view
+
+    if not run.is_dir():
+        raise DialoguesynthError(f"run folder not found: {run}")
+    page = write_view(run, out)
+    console.print(f"[bold green]page:[/] {page} ({page.stat().st_size / 1e6:.1f} MB; open it in a browser, no server needed)")
 
 
 @app.command("prepare-model")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
 
@@ -87,7 +87,7 @@ class ContextConfig(Strict):
     """The 11-characteristic context sampler."""
 
     enabled: bool = True
-    catalog_dir: Path | None = Field(None, description="folder with characteristics.yaml, constraints.yaml, topics.yaml")
+    catalog_dir: Path | None = Field(None, description="folder with characteristics.yaml, constraints.yaml, topics.yaml, taxonomy.yaml, cues.yaml, realisation.yaml")
     temperature: float = Field(1.0, gt=0, description="weights ** (1/temperature): >1 flattens, <1 sharpens")
 
 
@@ -127,8 +127,12 @@ class RenderConfig(StageSampling):
     resample: int = Field(0, ge=0, description="changes every render seed but no spec: > 0 draws another sample of the same specs")
     real_openers: bool = Field(True, description="guided: the first turn starts with a word real reference dialogues "
                                "open with ('Hello', 'Excuse', 'What', ...), not a new document ('Question 1.', a URL)")
-    realise_fillers: bool = Field(True, description="guided: when a spec asks for fillers, every third turn opens with one "
-                                  "('Um, ...'): a 135M model does not follow the request otherwise (measured)")
+    realise_context: bool = Field(True, description="guided: medium, formality and Person1's mood open turns with a "
+                                  "phrase of contexts/realisation.yaml ('Hello, this is', 'Good morning', "
+                                  "'I'm worried'): a 135M model does not follow them from the header (measured)")
+    realise_speech: bool = Field(True, validation_alias=AliasChoices("realise_speech", "realise_fillers"),
+                                 description="guided: each speech feature a spec asks for opens two turns with "
+                                 "its phrase ('Um,', 'Well...', 'I- I'); realise_fillers is the old name")
     persona_turn_length: bool = Field(True, description="guided: bound each speaker's turn length by their extraversion bin")
     turn_chars: dict[Literal["low", "mid", "high"], tuple[int, int]] = Field(
         default_factory=lambda: {"low": (1, 70), "mid": (1, 160), "high": (50, 240)},

@@ -1,23 +1,32 @@
 """Seeded-random accepted dialogues shown to a person: by `generate` at the end of a run, in
-`samples.md` of published results — the corpus read as a user would read it."""
+`samples.md` of published results, in the report page and the dataset card — the corpus read as a
+user would read it."""
 
 from __future__ import annotations
 
 import random
 
+from .spec import ConversationSpec
 
-def spec_line(row: dict) -> str:
-    """The spec of one exported row in a line: subtopic, context, both speakers."""
+
+def spec_of(row: dict) -> ConversationSpec | None:
+    """The spec of an exported row (its lossless ``spec_json``); None for other tools' corpora."""
+    return ConversationSpec.model_validate_json(row["spec_json"]) if row.get("spec_json") else None
+
+
+def spec_line(spec: ConversationSpec | None) -> str:
+    """One spec in a line: subtopic, context, both speakers."""
+    if spec is None:
+        return "(no spec: not a dialoguesynth corpus)"
+    c = spec.context
+
     def who(i: int) -> str:
-        name = row.get(f"p{i}_name") or f"Person{i}"
-        e = row.get(f"p{i}_extraversion")
-        return f"{name}" + (f" (extraversion {e:.1f})" if isinstance(e, float) and e == e else "")
+        p = spec.personas[i - 1] if spec.personas else None
+        return f"{p.name} (extraversion {p.ocean['extraversion']:.1f})" if p else f"Person{i}"
 
-    speech = ", ".join(row.get("speech_features") or []) or "no speech features"
-    emotion = row.get("emotion") or ["?", "?"]
-    return (f"{row['topic']} / {row['subtopic']} · {row['medium']}, {row['location']} · {row['familiarity']} · "
-            f"{row['formality']} · {row['agreement']} · moods {emotion[0]}/{emotion[1]} · {speech} · "
-            f"{row['target_turns']} turns · {who(1)} and {who(2)}")
+    speech = ", ".join(c.speech_features) or "no speech features"
+    return (f"{c.topic} / {c.subtopic} · {c.medium}, {c.location} · {c.familiarity} · {c.formality} · {c.agreement} · "
+            f"moods {c.emotion[0]}/{c.emotion[1]} · {speech} · {c.target_turns} turns · {who(1)} and {who(2)}")
 
 
 def pick(n_rows: int, k: int, seed: int) -> list[int]:
@@ -29,6 +38,6 @@ def samples_markdown(rows: list[dict], seed: int, title: str) -> str:
     """Rows as they are, unedited: spec line, dialogue, summary."""
     out = [f"# {title}", "", f"{len(rows)} accepted dialogues drawn with seed {seed}, unedited.", ""]
     for r in rows:
-        out += [f"## {r['id']}", "", f"*{spec_line(r)}*", "", "```", r["dialogue"], "```", "",
+        out += [f"## {r['id']}", "", f"*{spec_line(spec_of(r))}*", "", "```", r["dialogue"], "```", "",
                 f"**Summary:** {r['summary']}", ""]
     return "\n".join(out)

@@ -76,7 +76,7 @@ class RunStore:
             pass
 
     # -- records -----------------------------------------------------------------------------
-    def _read(self, path: Path, model):
+    def _read(self, path: Path, model, repair: bool = True):
         if not path.exists():
             return []
         rows, bad = [], 0
@@ -88,18 +88,21 @@ class RunStore:
                 rows.append(model.model_validate_json(line))
             except ValueError:
                 bad += 1
-        if bad:
+        if bad and not repair:  # a reader beside a live run must not rewrite its files
+            self.warnings.append(f"{bad} unreadable line(s) in {path.name} skipped")
+        elif bad:
             quarantine = path.with_suffix(path.suffix + ".corrupt")
             shutil.copyfile(path, quarantine)
             path.write_text("".join(r.model_dump_json() + "\n" for r in rows), encoding="utf-8")
             self.warnings.append(f"{bad} unreadable line(s) in {path.name} set aside in {quarantine.name}; those records are regenerated")
         return rows
 
-    def records(self) -> list[Record]:
-        return self._read(self.records_path, Record)
+    def records(self, repair: bool = True) -> list[Record]:
+        """Accepted records; ``repair``: set unreadable lines aside (writers only)."""
+        return self._read(self.records_path, Record, repair)
 
-    def rejected(self) -> list[Rejected]:
-        return self._read(self.rejected_path, Rejected)
+    def rejected(self, repair: bool = True) -> list[Rejected]:
+        return self._read(self.rejected_path, Rejected, repair)
 
     def append(self, records: list[Record], rejected: list[Rejected]) -> None:
         for path, rows in ((self.records_path, records), (self.rejected_path, rejected)):

@@ -30,10 +30,11 @@ ARMS = {
     # openers, fillers, defect or copy checks; LLM subtopics and plans); turn shape is not a knob
     "old default (v1 + random exemplars)": {"prompt_version": "v1", "reference__match": False,
                                            "render__persona_turn_length": False, "render__real_openers": False,
-                                           "render__realise_fillers": False, "checks__defects": False,
+                                           "render__realise_speech": False, "render__realise_context": False, "checks__defects": False,
                                            "checks__max_copied_fraction": None, "topics__sources": ["llm"],
                                            "plan__strategy": "llm"},
     "v3 (labelled header + matched exemplars)": {"prompt_version": "v3"},
+    "v3, context fields not realised as phrases": {"prompt_version": "v3", "render__realise_context": False},
     "v3-lean (topic-only header + matched exemplars)": {"prompt_version": "v3-lean"},
     "v3 + repetition penalty 1.15": {"prompt_version": "v3", "render__repetition_penalty": 1.15},
     "v3-lean + repetition penalty 1.15": {"prompt_version": "v3-lean", "render__repetition_penalty": 1.15},

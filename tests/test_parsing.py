@@ -82,13 +82,49 @@ def test_turns_regex():
     assert not re.fullmatch(r, " Hi.\n#Person2#: He was on the road for\n#Person1#: Ok.\n")
 
 
-def test_turns_regex_realises_lengths_and_fillers():
+def test_turns_regex_realises_lengths_and_phrases():
     import re
 
     from dialoguesynth.stages.dialogue import turns_regex
 
-    r = turns_regex(3, lengths=((1, 20), (30, 60)), fillers=True)
+    r = turns_regex(3, lengths=((1, 20), (30, 60)), openers={1: ["Um,", "Well..."]})
     assert re.fullmatch(r, " Hi there.\n#Person2#: Um, well I was thinking we could go for a walk.\n#Person1#: Sure.\n")
-    assert not re.fullmatch(r, " Hi there.\n#Person2#: I was thinking we could go for a walk today.\n#Person1#: Sure.\n")  # no filler
+    assert re.fullmatch(r, " Hi there.\n#Person2#: Well... I was thinking we could go for a walk.\n#Person1#: Sure.\n")
+    assert not re.fullmatch(r, " Hi there.\n#Person2#: I was thinking we could go for a walk today.\n#Person1#: Sure.\n")  # no phrase
+    assert not re.fullmatch(r, " Hi there.\n#Person2#: Umbrellas are what we could sell at the market.\n#Person1#: Sure.\n")
     assert not re.fullmatch(r, " Hi there.\n#Person2#: Um, no.\n#Person1#: Sure.\n")  # Person2 too brief
     assert not re.fullmatch(r, " Hi there, I have been waiting here for ages.\n#Person2#: Um, well I was thinking we could go.\n#Person1#: Sure.\n")
+    r = turns_regex(2, openers={0: ["Hello, this is"]})
+    assert re.fullmatch(r, " Hello, this is Tom from the bank.\n#Person2#: Hi Tom.\n")
+    assert not re.fullmatch(r, " Hello, this is Tom: the bank.\n#Person2#: Hi Tom.\n")  # no label after a phrase
+
+
+def test_realised_phrases_follow_the_spec_and_its_seed(cfg_factory):
+    from dialoguesynth.pipeline import Generator
+    from dialoguesynth.stages.realise import load_realisation, turn_openers
+
+    cat = load_realisation()
+    specs = list(Generator(cfg_factory(num_dialogues=60, topics__expand=False), progress=False).specs(n=60))
+    for spec in specs:
+        c = spec.context
+        openers = turn_openers(spec, cat)
+        assert openers == turn_openers(spec, cat)  # same spec, same phrases
+        assert all(k < c.target_turns for k in openers)
+        if c.medium != "face-to-face":
+            assert set(openers[0]) <= set(cat.phrases["medium"][c.medium])
+        emotion = cat.phrases["emotion"].get(c.emotion[0])
+        if emotion and c.medium == "face-to-face" and c.formality == "neutral":
+            assert set(openers[0]) <= set(emotion)  # Person1's mood takes the first free Person1 turn
+        if not c.speech_features:
+            assert not any(set(p) & {x for v in cat.phrases["speech_features"].values() for x in v} for p in openers.values())
+        assert not turn_openers(spec, cat, context=False, speech=False)
+    # the labeller reads each realised field back off its phrase
+    from dialoguesynth.labels import load_labeller
+
+    lab = load_labeller()
+    for mood, phrases in cat.phrases["emotion"].items():
+        for p in phrases:
+            assert lab.label(f"#Person1#: {p}. The trip is on Monday.\n#Person2#: I see.").emotion == mood, p
+    for feature, phrases in cat.phrases["speech_features"].items():
+        for p in phrases:
+            assert feature in lab.label(f"#Person1#: {p} the trip is on Monday.\n#Person2#: {p} I see.").speech_features, p

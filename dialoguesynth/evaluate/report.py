@@ -13,10 +13,12 @@ import numpy as np
 from ..checks import check_dialogue
 from ..config import ChecksConfig
 from ..parsing import parse_dialogue
+from ..spec import Rejected
 from ..words import vocabulary_of
 from . import adherence, diversity, layers, realism
 from .data import load_rows, strip_tags
 from .embed import embed
+from .page import report_page
 from .plots import plot_adherence, plot_ocean, plot_shapes
 
 
@@ -185,8 +187,16 @@ def evaluate(dataset: str | Path, reference: str | Path, out: str | Path, max_n:
     (out / "report.json").write_text(json.dumps(report, indent=2))
     md = to_markdown(report)
     (out / "report.md").write_text(md)
-    (out / "report.html").write_text(to_html(md, report["plots"]))
+    (out / "report.html").write_text(report_page(report, md, out, prow, _rejected(dataset), seed), encoding="utf-8")
     return report
+
+
+def _rejected(dataset: str | Path) -> list[Rejected]:
+    """A dialoguesynth output folder's rejections (none for other corpora)."""
+    path = Path(dataset) / "rejected.jsonl"
+    if not path.is_file():
+        return []
+    return [Rejected.model_validate_json(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def to_markdown(r: dict) -> str:
@@ -252,33 +262,3 @@ def _layers_markdown(r: dict) -> list[str]:
         lines += [f"| {f} | {v['accuracy']} | {v['chance']} | {v['above_chance']:+} | {v['classes']} | {v['n']} |" if v
                   else f"| {f} | too few examples | | | | |" for f, v in ly["probes_tfidf"].items()]
     return lines
-
-
-def to_html(md: str, plots: list[str]) -> str:
-    """The markdown report as a standalone page (headings, paragraphs, tables, images)."""
-    import html
-
-    body, table = [], []
-
-    def flush():
-        if table:
-            body.append("<table border=1 cellpadding=4>" + "".join(table) + "</table>")
-            table.clear()
-
-    for line in md.splitlines():
-        if line.startswith("|"):
-            if not set(line) <= set("|- "):
-                table.append("<tr>" + "".join(f"<td>{html.escape(c.strip())}</td>" for c in line.strip("|").split("|")) + "</tr>")
-            continue
-        flush()
-        if line.startswith("!["):
-            continue
-        if line.startswith("#"):
-            level = len(line) - len(line.lstrip("#"))
-            body.append(f"<h{level}>{html.escape(line.lstrip('# '))}</h{level}>")
-        elif line:
-            body.append(f"<p>{html.escape(line.lstrip('- '))}</p>")
-    flush()
-    body += [f'<img src="{p}" style="max-width:100%">' for p in plots]
-    return ("<!doctype html><meta charset='utf-8'><title>dialoguesynth report</title>"
-            "<body style='font-family:sans-serif;max-width:60em'>" + "\n".join(body) + "</body>")

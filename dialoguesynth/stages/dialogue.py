@@ -14,6 +14,7 @@ from ..prompts import render
 from ..sampling.exemplars import ExemplarPool
 from ..sampling.personas import trait_bin
 from ..spec import ConversationSpec
+from . import realise
 from .base import Stage
 from .fields import exemplar_fields, spec_fields
 
@@ -29,40 +30,60 @@ _FIRST = "[A-Z\"']"
 _CHAR = "[A-Za-z0-9 ,.'\"?!$%&()\\-;:]"
 _CHAR_NO_COLON = "[A-Za-z0-9 ,.'\"?!$%&()\\-;]"
 _END = "[.!?]"
-FILLERS = ("Um", "Uh", "Well", "Hmm", "Oh", "You know", "I mean")
 
 
-def line_regex(lo: int = 1, hi: int = TURN_CHARS, label_free: bool = True, filler: bool = False,
-               openers: list[str] | None = None) -> str:
+def _escape(phrase: str) -> str:
+    # re.escape also escapes spaces, which the engine's regex compiler warns about once per turn
+    return re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", phrase)
+
+
+def line_regex(lo: int = 1, hi: int = TURN_CHARS, label_free: bool = True, phrases: list[str] | None = None) -> str:
     """One turn of ``lo``..``hi`` characters shaped like a real turn; label-free: no ':' in its first
-    characters; filler: it opens with a spoken filler ('Um, ...'); openers: its first word is one of these."""
+    characters; phrases: it opens with one of these (a word, 'Um,', 'Hello, this is', ...)."""
     lo, hi = max(lo, 3), max(hi, 3)
-    head, first = ("(?:" + "|".join(FILLERS) + "), ", "[A-Za-z\"']") if filler else ("", _FIRST)
-    if openers:
-        first = "(?:" + "|".join(re.escape(w) for w in openers) + ")[ ,.!?'-]"
+    if phrases:
+        # a phrase is always continued: 'Well... I', 'Good morning, sir.', 'Hello, this is Tom.'; a phrase
+        # ending in a word may take one mark first; no ':' after it (the phrase is the head)
+        head = "(?:" + "|".join(_escape(p) + ("[,.!?]?" if p[-1].isalnum() else "") for p in phrases) + ")"
+        body_lo = max(lo - 3 - min(len(p) for p in phrases), 1)
+        body_hi = max(hi - 3 - max(len(p) for p in phrases), body_lo)
+        return f"{head} {_CHAR_NO_COLON}{{{body_lo},{body_hi}}}{_END}"
     body_lo, body_hi = lo - 2, hi - 2  # minus the first and the last character
     if not label_free:
-        return f"{head}{first}{_CHAR}{{{body_lo},{body_hi}}}{_END}"
+        return f"{_FIRST}{_CHAR}{{{body_lo},{body_hi}}}{_END}"
     free = LABEL_FREE - 2
     if body_hi <= free:
-        return f"{head}{first}{_CHAR_NO_COLON}{{{body_lo},{body_hi}}}{_END}"
+        return f"{_FIRST}{_CHAR_NO_COLON}{{{body_lo},{body_hi}}}{_END}"
     long = f"{_CHAR_NO_COLON}{{{free}}}{_CHAR}{{{max(body_lo - free, 1)},{body_hi - free}}}"
     if body_lo > free:
-        return f"{head}{first}{long}{_END}"
-    return f"{head}{first}(?:{_CHAR_NO_COLON}{{{body_lo},{free}}}|{long}){_END}"
+        return f"{_FIRST}{long}{_END}"
+    return f"{_FIRST}(?:{_CHAR_NO_COLON}{{{body_lo},{free}}}|{long}){_END}"
 
 
 def turns_regex(n: int, label_free: bool = True, lengths: tuple[tuple[int, int], tuple[int, int]] | None = None,
-                fillers: bool = False, openers: list[str] | None = None) -> str:
+                openers: dict[int, list[str]] | None = None) -> str:
     """Exactly ``n`` alternating turns after the prompt's ``#Person1#:``, ending in a newline;
-    ``lengths`` bounds each speaker's turn in characters (Person1, Person2); ``fillers``: every
-    third turn opens with a spoken filler; ``openers``: the words the first turn may start with."""
+    ``lengths`` bounds each speaker's turn in characters (Person1, Person2); ``openers`` maps a turn
+    index to the phrases it may open with (see ``realise.py``)."""
+    openers = openers or {}
+
     def line(k: int) -> str:
         return line_regex(*(lengths[k % 2] if lengths else (1, TURN_CHARS)), label_free=label_free,
-                          filler=fillers and k % 3 == 1, openers=openers if k == 0 else None)
+                          phrases=openers.get(k))
 
     rest = "".join(f"\\n#Person{2 if k % 2 else 1}#: {line(k)}" for k in range(1, n))
     return f" {line(0)}{rest}\\n"
+
+
+def turn_openers(spec: ConversationSpec, cfg: Config, pool: ExemplarPool) -> dict[int, list[str]]:
+    """What each turn opens with: realised context and speech phrases, else for the first turn a
+    word real dialogues open with (render.real_openers)."""
+    r = cfg.render
+    openers = realise.turn_openers(spec, realise.load_realisation(cfg.context.catalog_dir),
+                                   context=r.realise_context, speech=r.realise_speech)
+    if r.real_openers and 0 not in openers:
+        openers[0] = [f"{w}" for w in pool.openers]
+    return openers
 
 
 def turn_lengths(spec: ConversationSpec, cfg: Config, catalog: PersonaCatalog) -> tuple[tuple[int, int], tuple[int, int]] | None:
@@ -100,8 +121,7 @@ class DialogueStage(Stage[tuple[ConversationSpec, str | None]]):
             repetition_penalty=r.repetition_penalty,
             seed=seed, stop=["\n\n", "\nTopic:"],
             regex=turns_regex(spec.context.target_turns, r.label_free_starts, turn_lengths(spec, self.cfg, self.personas),
-                              fillers=r.realise_fillers and "fillers" in spec.context.speech_features,
-                              openers=self.pool.openers if r.real_openers else None) if r.guided else None,
+                              turn_openers(spec, self.cfg, self.pool)) if r.guided else None,
         )
 
     def parse(self, item, completion: Completion):

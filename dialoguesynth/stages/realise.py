@@ -1,0 +1,89 @@
+"""Which phrases the guided decoder makes each turn open with, so context fields and speech features
+a small model does not follow from the header still reach the text (``contexts/realisation.yaml``)."""
+
+from __future__ import annotations
+
+import random
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+from ..catalogs import catalog_dir
+from ..config import format_validation_error, read_yaml
+from ..errors import ConfigError
+from ..spec import ConversationSpec
+
+CONTEXT_FIELDS = ("medium", "formality", "emotion")
+
+
+class Slot(BaseModel):
+    field: Literal["medium", "formality", "emotion", "speech_features"]
+    speaker: Literal[0, 1, 2] = 0
+    from_: int = Field(0, ge=0, alias="from")
+    times: int = Field(1, ge=1)
+    every: int = Field(1, ge=1)
+
+
+class RealisationCatalog(BaseModel):
+    choices: int = Field(2, ge=1)
+    slots: list[Slot]
+    phrases: dict[str, dict[str, list[str]]]
+
+    @model_validator(mode="after")
+    def _check(self):
+        for field, values in self.phrases.items():
+            for value, phrases in values.items():
+                bad = [p for p in phrases if not p.strip() or "\n" in p or ":" in p]
+                if not phrases or bad:
+                    raise ValueError(f"phrases.{field}.{value}: needs non-empty one-line phrases without ':' ({bad})")
+        return self
+
+
+def _values(spec: ConversationSpec, field: str) -> list[str]:
+    c = spec.context
+    if field == "emotion":
+        return [c.emotion[0]]  # Person1's mood: Person2's own phrase would blur whose mood it is
+    if field == "speech_features":
+        return list(c.speech_features)
+    return [getattr(c, field)]
+
+
+def turn_openers(spec: ConversationSpec, catalog: RealisationCatalog, context: bool = True,
+                 speech: bool = True) -> dict[int, list[str]]:
+    """Turn index → the phrases that turn may open with, drawn from the spec's seed (same spec,
+    same phrases). Fields take free turns in the catalog's slot order; what finds none is left out."""
+    rng = random.Random(f"realise:{spec.seed}")
+    n = spec.context.target_turns
+    taken: dict[int, list[str]] = {}
+    for slot in catalog.slots:
+        if (slot.field == "speech_features" and not speech) or (slot.field in CONTEXT_FIELDS and not context):
+            continue
+        for value in _values(spec, slot.field):
+            phrases = catalog.phrases.get(slot.field, {}).get(value)
+            if not phrases:
+                continue
+            k, placed = slot.from_, 0
+            while k < n and placed < slot.times:
+                if k not in taken and slot.speaker in (0, k % 2 + 1):
+                    taken[k] = rng.sample(phrases, min(catalog.choices, len(phrases)))
+                    placed += 1
+                    k += slot.every
+                else:
+                    k += 1
+    return taken
+
+
+@cache
+def _catalog(path: Path) -> RealisationCatalog:
+    raw = read_yaml(path, "realisation catalog")
+    try:
+        return RealisationCatalog.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(format_validation_error(exc, str(path)).replace("invalid config", "invalid catalog")) from None
+
+
+def load_realisation(override: Path | None = None) -> RealisationCatalog:
+    """The realisation phrases of the contexts catalog in use (built-in, or a user's edited copy)."""
+    return _catalog(catalog_dir("contexts", override) / "realisation.yaml")
