@@ -9,7 +9,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: install model demo test bench gemma sweep clean
+.PHONY: install model browser demo test bench gemma sweep clean
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,14 @@ model: install
 demo: model
 	$(BIN)/dialoguesynth generate --config evaluations/configs/demo.yaml --output out/demo
 
-test: model
+# headless Chromium opens the generated pages in tests (Debian's package; without root the page tests skip)
+browser:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  echo "Chromium not installed: the page tests will skip (apt-get install chromium)"
+
+test: model browser
 	$(BIN)/python -m pytest -q -ra
 
 bench: model

@@ -10,6 +10,7 @@ from pathlib import Path
 import datasets
 import yaml
 
+from .samples import pick, spec_line, spec_of
 from .spec import TRAITS, Record, Rejected
 
 CARD_LICENSE_NOTE = (
@@ -57,6 +58,10 @@ def rejection_counts(rejected: list[Rejected]) -> dict[str, int]:
     return dict(Counter(f"{r.stage}:{r.reason}" for r in rejected).most_common())
 
 
+def _sample(row: dict) -> str:
+    return f"**{row['id']}** · *{spec_line(spec_of(row))}*\n\n```\n{row['dialogue']}\n```\n\n**Summary:** {row['summary']}\n"
+
+
 def write_card(out: Path, ds: datasets.Dataset, summary: dict, config: dict) -> None:
     meta = {
         "license": "cc-by-nc-sa-4.0",
@@ -67,6 +72,15 @@ def write_card(out: Path, ds: datasets.Dataset, summary: dict, config: dict) -> 
         "dialoguesynth": {k: summary[k] for k in ("model", "prompt_version", "seed", "requested", "accepted", "rejected_by_reason")},
     }
     reasons = "\n".join(f"| {k} | {v} |" for k, v in summary["rejected_by_reason"].items()) or "| (none) | 0 |"
+    minutes = (summary.get("wall_s") or 0) / 60
+    rate = f"{summary['accepted'] / minutes:.1f} accepted dialogues per minute" if minutes else "time not recorded"
+    topics, subtopics = (len(set(ds["topic"])), len(set(ds["subtopic"]))) if len(ds) else (0, 0)
+    headline = (f"| accepted / requested | {summary['accepted']} / {summary['requested']} "
+                f"({summary['accepted'] / max(summary['requested'], 1):.0%}) |\n"
+                f"| topics / subtopics covered | {topics} / {subtopics} |\n"
+                f"| wall time | {minutes:.1f} min ({rate}) |\n"
+                f"| mean turns per dialogue | {(sum(ds['num_turns']) / len(ds)) if len(ds) else 0:.1f} |")
+    sample_rows = "\n".join(_sample(ds[i]) for i in pick(len(ds), 2, summary["seed"])) or "(no accepted dialogues)"
     removed = summary.get("dedup_removed", {})
     coverage = "\n".join(f"- {k}: {v}" + (f" ({removed[k]} removed as duplicates)" if k in removed else "")
                          for k, v in summary.get("coverage", {}).items()) or "- (none)"
@@ -76,6 +90,14 @@ def write_card(out: Path, ds: datasets.Dataset, summary: dict, config: dict) -> 
 `{summary['model']}` (prompt version `{summary['prompt_version']}`, seed {summary['seed']}).
 Each row keeps its full lineage: the sampled subtopic, both Big Five personas, the 11 context
 characteristics, the plan, the model, the per-record seed and token counts (`spec_json` is lossless).
+
+## Headline figures
+| figure | value |
+|---|---|
+{headline}
+
+## Two sample rows (drawn with the run's seed, unedited)
+{sample_rows}
 
 ## Counts
 - requested: {summary['requested']}

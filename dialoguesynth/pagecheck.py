@@ -17,6 +17,7 @@ from .errors import DialoguesynthError
 _CONSOLE = re.compile(r":CONSOLE\(\d+\)\] \"(.*?)\", source: (.*)$|Uncaught .*", re.M)
 _ERROR_ATTR = re.compile(r'<body[^>]*\bdata-error="([^"]*)"')
 _READY_ATTR = re.compile(r'<body[^>]*\bdata-ready="([^"]*)"')
+_MS_ATTR = re.compile(r'<body[^>]*\bdata-ms="([^"]*)"')
 
 
 class PageCheck(BaseModel):
@@ -26,7 +27,8 @@ class PageCheck(BaseModel):
     page_error: str | None
     ready: str | None
     dom_chars: int
-    seconds: float
+    seconds: float  # Chromium start to DOM dump
+    page_ms: int | None = None  # the page's own navigation-to-ready time, where it records one
 
 
 def chromium() -> str | None:
@@ -44,9 +46,10 @@ def _run(args: list[str], timeout: int) -> subprocess.CompletedProcess:
 
 
 def check_page(page: Path, screenshot: Path | None = None, size: tuple[int, int] = (1400, 900),
-               timeout: int = 120) -> PageCheck:
-    """Load ``page`` (a local file), let its scripts finish, read the DOM; optionally save a PNG."""
-    url = Path(page).resolve().as_uri()
+               timeout: int = 120, fragment: str = "") -> PageCheck:
+    """Load ``page`` (a local file; ``fragment`` after '#'), let its scripts finish, read the DOM;
+    optionally save a PNG."""
+    url = Path(page).resolve().as_uri() + (f"#{fragment}" if fragment else "")
     t0 = time.perf_counter()
     dom = _run(["--dump-dom", url], timeout)
     seconds = time.perf_counter() - t0
@@ -55,6 +58,6 @@ def check_page(page: Path, screenshot: Path | None = None, size: tuple[int, int]
     if screenshot is not None:
         Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
         _run([f"--screenshot={Path(screenshot).resolve()}", f"--window-size={size[0]},{size[1]}", url], timeout)
-    err, ready = _ERROR_ATTR.search(dom.stdout), _READY_ATTR.search(dom.stdout)
+    err, ready, ms = (p.search(dom.stdout) for p in (_ERROR_ATTR, _READY_ATTR, _MS_ATTR))
     return PageCheck(console_errors=errors, page_error=err.group(1) if err else None, ready=ready.group(1) if ready else None,
-                     dom_chars=len(dom.stdout), seconds=round(seconds, 2))
+                     dom_chars=len(dom.stdout), seconds=round(seconds, 2), page_ms=int(ms.group(1)) if ms else None)

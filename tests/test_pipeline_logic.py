@@ -35,6 +35,7 @@ def test_batched_calls_and_export(tmp_path, cfg_factory):
         assert (tmp_path / "o" / f).is_file()
     card = (tmp_path / "o" / "README.md").read_text()
     assert card.startswith("---\n") and "accepted: 10" in card
+    assert "## Two sample rows" in card and card.count("**Summary:**") == 2 and "| accepted / requested | 10 /" in card
 
 
 def test_retries_then_dead_letter(tmp_path, cfg_factory):
