@@ -41,6 +41,7 @@ def test_a_plain_dialogue_passes():
     ("#Person1#: I'm sorry, I'm sorry.", "summary_is_a_turn"),
     ("I am going to the restaurant.", "summary_is_a_turn"),
     ("#Person1# and #Person2# discuss quantum chromodynamics.", "summary_off_dialogue"),
+    ("#Person2# returns a jacket. She returns a jacket. She returns a jacket. She returns a jacket.", "summary_loop"),
     ("#Person2# returns a jacket with the receipt.", None),
 ])
 def test_summary_defects(summary, reason):
