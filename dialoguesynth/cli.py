@@ -54,7 +54,7 @@ def generate(
                   coverage__fill_gaps=True if fill_gaps else None, model__mix=_mix(model_mix) if model_mix else None)
     if engine not in ("local", "ray"):
         raise DialoguesynthError(f"--engine must be local or ray, not {engine!r}")
-    gen = Generator(cfg, progress=progress)
+    gen = Generator(cfg, progress=progress) if engine == "local" else None
     try:
         if engine == "ray":
             from .scaleout import run_on_ray
@@ -67,7 +67,7 @@ def generate(
         console.print(f"[yellow]interrupted[/]: finished records are saved in {output}/run; rerun the same command to resume")
         raise typer.Exit(130) from None
     summary = json.loads((output / "summary.json").read_text())
-    for w in gen.warnings:
+    for w in (gen.warnings if gen else []):
         console.print(f"[yellow]warning:[/] {w}")
     reasons = ", ".join(f"{k} {v}" for k, v in summary["rejected_by_reason"].items()) or "none"
     console.print(f"[bold green]dataset:[/] {output}  (datasets.load_from_disk('{output}'))")

@@ -15,6 +15,7 @@ import datasets
 from .backends import Backend, make_backend
 from .config import Config, load_config
 from .dedup import Deduper
+from .errors import ConfigError
 from .export import export, rejection_counts
 from .labels import load_labeller
 from .models import display_name
@@ -70,6 +71,15 @@ class Generator:
     def _use_model(self, name: str) -> None:
         """Switch to another model of the mix: close the engine (one per process on CPU), load lazily."""
         if name == (self._model or self.cfg.model.name):
+            return
+        if not self._owns_backend:
+            # a passed-in engine must switch models itself, or every row would name a model that did not render it
+            use = getattr(self._backend, "use", None)
+            if use is None:
+                raise ConfigError("model.mix needs a backend that can switch models (a `use(model)` method); "
+                                  "with this one, render one model per run")
+            use(name)
+            self._model = name
             return
         if self._owns_backend and self._backend is not None:
             self._backend.close()

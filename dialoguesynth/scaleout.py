@@ -84,6 +84,8 @@ def run_on_ray(cfg: Config, out: Path, fresh: bool = False, address: str | None 
         raise RunError("--engine ray needs Ray Data: pip install 'ray[data]'") from None
     if cfg.model.mix:
         raise RunError("--engine ray renders one model per run; run the models of a mix separately")
+    if cfg.coverage.fill_gaps:
+        raise RunError("--fill-gaps (coverage.fill_gaps) works on --engine local only; Ray shards render specs in index order")
     from .pipeline import Generator
 
     store = RunStore(out).open(cfg, fresh=fresh)

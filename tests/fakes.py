@@ -19,6 +19,7 @@ class FakeBackend:
         self.junk_every = junk_every      # every k-th dialogue request returns repetitive junk
         self.duplicate_all = duplicate_all
         self.calls: list[int] = []        # batch sizes, to check batching
+        self.served: list[str] = []       # the model each request was served as (model.mix)
         self.n = 0
         self.closed = False
 
@@ -49,10 +50,15 @@ class FakeBackend:
 
     def generate(self, requests, progress=None):
         self.calls.append(len(requests))
+        self.served += [self.model_name] * len(requests)
         out = [self._one(r) for r in requests]
         if progress:
             progress(len(out), 100.0)
         return out
+
+    def use(self, model: str) -> None:
+        """Switch the model it stands for (model.mix); later requests are served as it."""
+        self.model_name = model
 
     def close(self):
         self.closed = True

@@ -41,6 +41,8 @@ def test_model_mix_assigns_by_seed_and_records_model(tmp_path, cfg_factory):
     assert set(models) == {"modelA", "modelB"}
     specs = [json.loads(s) for s in ds["spec_json"]]
     assert all(s["model"] == m for s, m in zip(specs, models))
+    # the engine was switched to each model before rendering its specs (rows name who rendered them)
+    assert {"modelA", "modelB"} <= set(fake.served) and fake.served.index("modelB") > fake.served.index("modelA")
     # the mix draws last: every other spec value is unchanged by it
     plain = {s.id: s for s in Generator(cfg_factory(num_dialogues=20, topics__expand=False), progress=False).specs(n=20)}
     assert all(plain[s["id"]].context.model_dump() == s["context"] for s in specs)

@@ -140,3 +140,23 @@ def test_llm_persona_lines(tmp_path, cfg_factory):
     assert fake.calls[0] == 6  # two speakers per spec, one batched call
     assert ds[0]["p1_persona_line"] and ds[0]["p2_persona_line"]
     assert json.loads(ds[0]["spec_json"])["personas"][0]["description"] == ds[0]["p1_persona_line"]
+
+
+def test_a_model_mix_on_a_passed_backend_is_refused(tmp_path, cfg_factory):
+    """A passed engine serves one model: a mix rendered on it would name the wrong model in every row."""
+    from dialoguesynth.errors import ConfigError
+
+    class OneModel(FakeBackend):
+        use = None
+
+    cfg = cfg_factory(num_dialogues=4, topics__expand=False, model__mix={"embedded": 1.0, "other-model": 1.0})
+    with pytest.raises(ConfigError, match="model.mix"):
+        gen(cfg, OneModel()).run(tmp_path / "o")
+
+
+def test_fill_gaps_on_ray_is_refused_not_ignored(tmp_path, cfg_factory):
+    pytest.importorskip("ray")
+    from dialoguesynth.scaleout import run_on_ray
+
+    with pytest.raises(RunError, match="fill-gaps"):
+        run_on_ray(cfg_factory(num_dialogues=4, coverage__fill_gaps=True), tmp_path / "o")

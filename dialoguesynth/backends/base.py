@@ -41,3 +41,6 @@ class Backend(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    # Optional: ``use(model: str) -> None`` switches the model a passed-in backend serves; a config
+    # with ``model.mix`` is refused on a backend without it (Generator._use_model).
