@@ -39,6 +39,7 @@ browser:
 	  echo "Chromium not installed: the page tests will skip (apt-get install chromium)"
 
 test: model browser
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q -ra
 
 bench: model

@@ -8,7 +8,7 @@ Public API::
 
 from .config import Config, load_config
 from .errors import ConfigError, DialoguesynthError, ModelError, RunError
-from .spec import ConversationSpec, Context, Persona, Record, Rejected, Turn
+from .spec import Context, ConversationSpec, Persona, Record, Rejected, Turn
 
 __version__ = "0.1.0"
 
@@ -22,5 +22,18 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-__all__ = ["Config", "ConfigError", "Context", "ConversationSpec", "DialoguesynthError", "Generator", "ModelError",
-           "Persona", "Record", "Rejected", "RunError", "Turn", "load_config"]
+__all__ = [
+    "Config",
+    "ConfigError",
+    "Context",
+    "ConversationSpec",
+    "DialoguesynthError",
+    "Generator",
+    "ModelError",
+    "Persona",
+    "Record",
+    "Rejected",
+    "RunError",
+    "Turn",
+    "load_config",
+]

@@ -35,7 +35,9 @@ def _load(model: type[BaseModel], path: Path, what: str):
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(format_validation_error(exc, str(path)).replace("invalid config", "invalid catalog")) from None
+        raise ConfigError(
+            format_validation_error(exc, str(path)).replace("invalid config", "invalid catalog")
+        ) from None
 
 
 class Strict(BaseModel):
@@ -43,6 +45,7 @@ class Strict(BaseModel):
 
 
 # ---- personas -------------------------------------------------------------------------------
+
 
 class TraitTarget(Strict):
     mean: float
@@ -77,7 +80,9 @@ class BigFiveCatalog(Strict):
             i, j = TRAITS.index(a), TRAITS.index(b)
             m[i, j] = m[j, i] = r
         if np.linalg.eigvalsh(m).min() <= 0:
-            raise ConfigError("personas catalog: the correlation matrix is not positive definite; soften the correlations")
+            raise ConfigError(
+                "personas catalog: the correlation matrix is not positive definite; soften the correlations"
+            )
         return m
 
 
@@ -127,9 +132,16 @@ def load_persona_catalog(override: Path | None = None) -> PersonaCatalog:
 # ---- contexts -------------------------------------------------------------------------------
 
 REQUIRED_CHARACTERISTICS = {
-    "medium": "single", "location": "single", "familiarity": "single", "formality": "single",
-    "age": "per_speaker", "gender": "per_speaker", "emotion": "per_speaker",
-    "agreement": "single", "duration": "single", "speech_features": "multi",
+    "medium": "single",
+    "location": "single",
+    "familiarity": "single",
+    "formality": "single",
+    "age": "per_speaker",
+    "gender": "per_speaker",
+    "emotion": "per_speaker",
+    "agreement": "single",
+    "duration": "single",
+    "speech_features": "multi",
 }
 
 
@@ -198,8 +210,10 @@ class ContextCatalog(Strict):
             for target, vals in list(rule.forbid.items()) + [(k, list(v)) for k, v in rule.scale.items()]:
                 self._known(i, target, vals)
                 if any(order.index(c) >= order.index(target) for c in rule.when):
-                    raise ValueError(f"constraint {i}: {target!r} is sampled before {list(rule.when)}; "
-                                     "a rule may only condition on characteristics listed earlier")
+                    raise ValueError(
+                        f"constraint {i}: {target!r} is sampled before {list(rule.when)}; "
+                        "a rule may only condition on characteristics listed earlier"
+                    )
         if not self.topics or any(w <= 0 for w in self.topics.values()):
             raise ValueError("topics: needs at least one topic, every weight > 0")
         return self
@@ -215,7 +229,11 @@ class ContextCatalog(Strict):
 def load_context_catalog(override: Path | None = None) -> ContextCatalog:
     d = catalog_dir("contexts", override)
     raw = {}
-    for fname, key in (("characteristics.yaml", "characteristics"), ("constraints.yaml", "constraints"), ("topics.yaml", "topics")):
+    for fname, key in (
+        ("characteristics.yaml", "characteristics"),
+        ("constraints.yaml", "constraints"),
+        ("topics.yaml", "topics"),
+    ):
         data = read_yaml(d / fname, "contexts catalog") or {}
         if not isinstance(data, dict) or key not in data:
             raise ConfigError(f"invalid catalog {d / fname}: expected a top-level key {key!r}")
@@ -223,4 +241,6 @@ def load_context_catalog(override: Path | None = None) -> ContextCatalog:
     try:
         return ContextCatalog.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(format_validation_error(exc, str(d)).replace("invalid config", "invalid contexts catalog")) from None
+        raise ConfigError(
+            format_validation_error(exc, str(d)).replace("invalid config", "invalid contexts catalog")
+        ) from None

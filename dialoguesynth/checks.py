@@ -31,8 +31,13 @@ def leaked(spec: ConversationSpec | None, text: str) -> str | None:
     return f"label {m.group(0)!r}" if m else None
 
 
-def check_dialogue(turns: list[Turn], finish_reason: str | None, spec: ConversationSpec | None, cfg: ChecksConfig,
-                   vocabulary: frozenset[str] | None = None) -> str | None:
+def check_dialogue(
+    turns: list[Turn],
+    finish_reason: str | None,
+    spec: ConversationSpec | None,
+    cfg: ChecksConfig,
+    vocabulary: frozenset[str] | None = None,
+) -> str | None:
     """None when the dialogue passes, else a short reason (the rejection category). Without a spec
     (other tools' corpora) only the spec-free checks apply."""
     if not turns:
@@ -63,7 +68,7 @@ def check_dialogue(turns: list[Turn], finish_reason: str | None, spec: Conversat
 def repeated_trigram_fraction(turns: list[Turn]) -> float:
     """Share of the dialogue's word 3-grams that occur earlier in it (loops within and across turns)."""
     words = _WORD.findall(" ".join(t.text for t in turns).lower())
-    grams = [tuple(words[i:i + 3]) for i in range(len(words) - 2)]
+    grams = [tuple(words[i : i + 3]) for i in range(len(words) - 2)]
     return 1 - len(set(grams)) / len(grams) if grams else 0.0
 
 

@@ -13,8 +13,12 @@ from rich.console import Console
 from .config import DATA_DIR, Config, load_config
 from .errors import DialoguesynthError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Generate realistic, diverse two-party dialogue corpora with local LLMs.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Generate realistic, diverse two-party dialogue corpora with local LLMs.",
+)
 console = Console(stderr=True, soft_wrap=True)  # messages stay one line, whatever the terminal width
 
 ConfigOpt = typer.Option(None, "--config", "-c", help="YAML config (see README); defaults apply when omitted")
@@ -37,10 +41,17 @@ def generate(
     no_subtopics: bool = typer.Option(False, "--no-subtopics", help="ablation: topics are not expanded"),
     no_plan: bool = typer.Option(False, "--no-plan", help="ablation: no chain-of-thought plan"),
     no_context: bool = typer.Option(False, "--no-context", help="ablation: no context characteristics in prompts"),
-    fill_gaps: bool = typer.Option(False, "--fill-gaps", help="aim new specs at the emptiest cells of the coverage grid "
-                                   "(extend a run: rerun with a larger -n)"),
-    model_mix: str = typer.Option(None, "--model-mix", help="NAME=WEIGHT,NAME=WEIGHT: each spec rendered by one of these models"),
-    engine: str = typer.Option("local", "--engine", help="local: in this process | ray: render on Ray Data (scale out)"),
+    fill_gaps: bool = typer.Option(
+        False,
+        "--fill-gaps",
+        help="aim new specs at the emptiest cells of the coverage grid (extend a run: rerun with a larger -n)",
+    ),
+    model_mix: str = typer.Option(
+        None, "--model-mix", help="NAME=WEIGHT,NAME=WEIGHT: each spec rendered by one of these models"
+    ),
+    engine: str = typer.Option(
+        "local", "--engine", help="local: in this process | ray: render on Ray Data (scale out)"
+    ),
     ray_address: str = typer.Option(None, "--ray-address", help="an existing Ray cluster (default: start a local one)"),
     ray_workers: int = typer.Option(1, "--ray-workers", min=1, help="engine actors (one model copy each)"),
     progress: bool = typer.Option(True, "--progress/--no-progress"),
@@ -48,10 +59,18 @@ def generate(
     """Generate a dialogue corpus into OUTPUT (reruns resume where a run stopped)."""
     from .pipeline import Generator
 
-    cfg = _config(config, num_dialogues=num_dialogues, seed=seed, model__name=model,
-                  personas__enabled=False if no_personas else None, topics__expand=False if no_subtopics else None,
-                  plan__enabled=False if no_plan else None, context__enabled=False if no_context else None,
-                  coverage__fill_gaps=True if fill_gaps else None, model__mix=_mix(model_mix) if model_mix else None)
+    cfg = _config(
+        config,
+        num_dialogues=num_dialogues,
+        seed=seed,
+        model__name=model,
+        personas__enabled=False if no_personas else None,
+        topics__expand=False if no_subtopics else None,
+        plan__enabled=False if no_plan else None,
+        context__enabled=False if no_context else None,
+        coverage__fill_gaps=True if fill_gaps else None,
+        model__mix=_mix(model_mix) if model_mix else None,
+    )
     if engine not in ("local", "ray"):
         raise DialoguesynthError(f"--engine must be local or ray, not {engine!r}")
     gen = Generator(cfg, progress=progress) if engine == "local" else None
@@ -59,32 +78,47 @@ def generate(
         if engine == "ray":
             from .scaleout import run_on_ray
 
-            ds = run_on_ray(cfg, output, fresh=fresh, address=ray_address, workers=ray_workers,
-                            log=lambda m: console.print(m, highlight=False))
+            ds = run_on_ray(
+                cfg,
+                output,
+                fresh=fresh,
+                address=ray_address,
+                workers=ray_workers,
+                log=lambda m: console.print(m, highlight=False),
+            )
         else:
             ds = gen.run(output, fresh=fresh)
     except KeyboardInterrupt:
-        console.print(f"[yellow]interrupted[/]: finished records are saved in {output}/run; rerun the same command to resume")
+        console.print(
+            f"[yellow]interrupted[/]: finished records are saved in {output}/run; rerun the same command to resume"
+        )
         raise typer.Exit(130) from None
     summary = json.loads((output / "summary.json").read_text())
-    for w in (gen.warnings if gen else []):
+    for w in gen.warnings if gen else []:
         console.print(f"[yellow]warning:[/] {w}")
     reasons = ", ".join(f"{k} {v}" for k, v in summary["rejected_by_reason"].items()) or "none"
     console.print(f"[bold green]dataset:[/] {output}  (datasets.load_from_disk('{output}'))")
-    console.print(f"accepted {summary['accepted']}/{summary['requested']} in {summary['wall_s']} s "
-                  f"(model {summary['model']}); rejected: {reasons}")
+    console.print(
+        f"accepted {summary['accepted']}/{summary['requested']} in {summary['wall_s']} s "
+        f"(model {summary['model']}); rejected: {reasons}"
+    )
     if len(ds):
         from .samples import pick, spec_line, spec_of
 
         row = ds[pick(len(ds), 1, cfg.seed)[0]]
-        console.print(f"[dim]a random accepted dialogue (seed {cfg.seed}):[/] [italic]{spec_line(spec_of(row))}[/]", highlight=False)
+        console.print(
+            f"[dim]a random accepted dialogue (seed {cfg.seed}):[/] [italic]{spec_line(spec_of(row))}[/]",
+            highlight=False,
+        )
         console.print(row["dialogue"], highlight=False, markup=False)
         console.print(f"[dim]summary:[/] {row['summary']}", highlight=False)
     if push_to_hub:
         try:
             ds.push_to_hub(push_to_hub)
         except Exception as exc:  # hub client errors are many kinds; one line for the user
-            raise DialoguesynthError(f"push to hub {push_to_hub} failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from exc
+            raise DialoguesynthError(
+                f"push to hub {push_to_hub} failed: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+            ) from exc
         console.print(f"pushed to {push_to_hub}")
 
 
@@ -94,8 +128,12 @@ def specs(
     num: int = typer.Option(10, "--num", "-n", min=1),
     seed: int = typer.Option(None, "--seed"),
     output: Path = typer.Option(None, "--output", "-o", help="write JSON lines here instead of stdout"),
-    taxonomy_from: Path = typer.Option(None, "--taxonomy-from", help="reuse the LLM subtopics of an earlier run folder"),
-    workers: int = typer.Option(0, "--workers", min=0, help="processes (0 = all cores when n ≥ 20,000); output is identical"),
+    taxonomy_from: Path = typer.Option(
+        None, "--taxonomy-from", help="reuse the LLM subtopics of an earlier run folder"
+    ),
+    workers: int = typer.Option(
+        0, "--workers", min=0, help="processes (0 = all cores when n ≥ 20,000); output is identical"
+    ),
 ):
     """Sample conversation specs without any model (topics are not LLM-expanded unless --taxonomy-from)."""
     from .pipeline import Generator
@@ -122,15 +160,25 @@ def specs(
 
 @app.command()
 def evaluate(
-    dataset: Path = typer.Argument(..., help="a dialoguesynth output folder, or a jsonl/json/csv/parquet with a 'dialogue' column"),
+    dataset: Path = typer.Argument(
+        ..., help="a dialoguesynth output folder, or a jsonl/json/csv/parquet with a 'dialogue' column"
+    ),
     reference: Path = typer.Option(DATA_DIR / "dev.jsonl", "--reference", "-r", help="real in-domain dialogues"),
     out: Path = typer.Option(None, "--out", "-o", help="report folder (default: DATASET/eval or DATASET.eval)"),
     max_n: int = typer.Option(1000, "--max", min=10, help="dialogues evaluated at most (random sample)"),
-    self_check: Path = typer.Option(DATA_DIR / "train.jsonl", "--self-check-data",
-                                    help="real dialogues scored as if synthetic (sanity check of the realism metrics)"),
-    judge_config: Path = typer.Option(None, "--judge-config", help="also score with an LLM judge: the model/backend of this config"),
-    copy_reference: Path = typer.Option(DATA_DIR / "train.jsonl", "--copy-reference",
-                                        help="the reference pool the corpus was generated from: copies of it are counted"),
+    self_check: Path = typer.Option(
+        DATA_DIR / "train.jsonl",
+        "--self-check-data",
+        help="real dialogues scored as if synthetic (sanity check of the realism metrics)",
+    ),
+    judge_config: Path = typer.Option(
+        None, "--judge-config", help="also score with an LLM judge: the model/backend of this config"
+    ),
+    copy_reference: Path = typer.Option(
+        DATA_DIR / "train.jsonl",
+        "--copy-reference",
+        help="the reference pool the corpus was generated from: copies of it are counted",
+    ),
 ):
     """Score a corpus: quality, diversity among passing dialogues, realism vs REFERENCE, adherence."""
     from .evaluate.report import evaluate as run_eval
@@ -144,35 +192,59 @@ def evaluate(
 
         judge_backend = make_backend(load_config(judge_config))
     try:
-        r = run_eval(dataset, reference, out, max_n=max_n, self_check_path=self_check, judge_backend=judge_backend,
-                     copy_reference=copy_reference)
+        r = run_eval(
+            dataset,
+            reference,
+            out,
+            max_n=max_n,
+            self_check_path=self_check,
+            judge_backend=judge_backend,
+            copy_reference=copy_reference,
+        )
     finally:
         if judge_backend is not None:
             judge_backend.close()
     q, d, rl = r["quality"], r["diversity_among_passing"], r["realism"]
-    console.print(f"pass rate {q['pass_rate']:.1%} ({q['passed']}/{q['requested']}); among passing: distinct-2 {d['distinct_2']}, "
-                  f"Vendi {d['vendi']}, self-BLEU {d['self_bleu']}; realism AUC {rl['c2st_auc']} (0.5 = real-like), "
-                  f"Fréchet {rl['frechet']} (floor {rl['frechet_floor_real_vs_real']})")
+    console.print(
+        f"pass rate {q['pass_rate']:.1%} ({q['passed']}/{q['requested']}); "
+        f"among passing: distinct-2 {d['distinct_2']}, "
+        f"Vendi {d['vendi']}, self-BLEU {d['self_bleu']}; realism AUC {rl['c2st_auc']} (0.5 = real-like), "
+        f"Fréchet {rl['frechet']} (floor {rl['frechet_floor_real_vs_real']})"
+    )
     console.print(f"[bold green]report:[/] {out / 'report.md'} (also report.json, report.html)")
 
 
 @app.command()
 def benchmark(
-    synthetic: list[str] = typer.Option(None, "--synthetic", "-s", help="generated dataset, as PATH or NAME=PATH; repeat for ablations"),
-    matrix: Path = typer.Option(None, "--matrix", help="generator config: generate the full corpus and each ablation "
-                                "(--no-personas/-subtopics/-plan/-context) from it, then benchmark them all"),
+    synthetic: list[str] = typer.Option(
+        None, "--synthetic", "-s", help="generated dataset, as PATH or NAME=PATH; repeat for ablations"
+    ),
+    matrix: Path = typer.Option(
+        None,
+        "--matrix",
+        help="generator config: generate the full corpus and each ablation "
+        "(--no-personas/-subtopics/-plan/-context) from it, then benchmark them all",
+    ),
     real: Path = typer.Option(DATA_DIR / "train.jsonl", "--real", help="in-domain training data"),
     test: Path = typer.Option(DATA_DIR / "test.jsonl", "--test", help="test data with summary1..3"),
     out: Path = typer.Option(Path("out/benchmark"), "--out", "-o"),
-    model: str = typer.Option("embedded", "--model", help="summarizer to fine-tune: 'embedded', or an HF causal-LM or seq2seq (BART/T5/LED) folder or id"),
-    n_train: int = typer.Option(128, "--n-train", min=1, help="pairs per condition (capped by the smallest synthetic corpus)"),
+    model: str = typer.Option(
+        "embedded",
+        "--model",
+        help="summarizer to fine-tune: 'embedded', or an HF causal-LM or seq2seq (BART/T5/LED) folder or id",
+    ),
+    n_train: int = typer.Option(
+        128, "--n-train", min=1, help="pairs per condition (capped by the smallest synthetic corpus)"
+    ),
     n_test: int = typer.Option(100, "--n-test", min=1),
     seeds: int = typer.Option(3, "--seeds", min=1),
     epochs: int = typer.Option(2, "--epochs", min=1),
     lr: float = typer.Option(1e-4, "--lr", help="CPU-scale default; the paper scale used 5e-5"),
     num_beams: int = typer.Option(1, "--num-beams", min=1),
     batch_size: int = typer.Option(8, "--batch-size", min=1),
-    max_dialogue_tokens: int = typer.Option(192, "--max-dialogue-tokens", min=16, help="truncate dialogues (train and test)"),
+    max_dialogue_tokens: int = typer.Option(
+        192, "--max-dialogue-tokens", min=16, help="truncate dialogues (train and test)"
+    ),
     lora_r: int = typer.Option(0, "--lora-r", min=0, help="0 = full fine-tune; > 0 = LoRA rank (peft)"),
     fp32: bool = typer.Option(False, "--fp32", help="no bf16 autocast"),
 ):
@@ -185,9 +257,22 @@ def benchmark(
     for item in synthetic or ():
         name, _, path = item.rpartition("=") if "=" in item else ("", "", item)
         corpora[name or Path(path).name] = Path(path)
-    cfg = BenchmarkConfig(synthetic=corpora, real=real, test=test, model=model, n_train=n_train, n_test=n_test,
-                          seeds=seeds, epochs=epochs, lr=lr, num_beams=num_beams, batch_size=batch_size,
-                          max_dialogue_tokens=max_dialogue_tokens, lora_r=lora_r, bf16=not fp32)
+    cfg = BenchmarkConfig(
+        synthetic=corpora,
+        real=real,
+        test=test,
+        model=model,
+        n_train=n_train,
+        n_test=n_test,
+        seeds=seeds,
+        epochs=epochs,
+        lr=lr,
+        num_beams=num_beams,
+        batch_size=batch_size,
+        max_dialogue_tokens=max_dialogue_tokens,
+        lora_r=lora_r,
+        bf16=not fp32,
+    )
     run_benchmark(cfg, out, log=lambda m: console.print(m, highlight=False))
     console.print((out / "benchmark.md").read_text(), highlight=False)
     console.print(f"[bold green]results:[/] {out / 'benchmark.json'}")
@@ -235,7 +320,9 @@ def view(
     if not run.is_dir():
         raise DialoguesynthError(f"run folder not found: {run}")
     page = write_view(run, out)
-    console.print(f"[bold green]page:[/] {page} ({page.stat().st_size / 1e6:.1f} MB; open it in a browser, no server needed)")
+    console.print(
+        f"[bold green]page:[/] {page} ({page.stat().st_size / 1e6:.1f} MB; open it in a browser, no server needed)"
+    )
 
 
 @app.command("prepare-model")
@@ -262,7 +349,10 @@ def main() -> None:
     except Exception as exc:
         if debug:
             raise
-        console.print(f"[bold red]error:[/] {type(exc).__name__}: {exc} (set DIALOGUESYNTH_DEBUG=1 for a traceback)", highlight=False)
+        console.print(
+            f"[bold red]error:[/] {type(exc).__name__}: {exc} (set DIALOGUESYNTH_DEBUG=1 for a traceback)",
+            highlight=False,
+        )
         sys.exit(1)
 
 

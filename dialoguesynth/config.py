@@ -22,9 +22,14 @@ class Strict(BaseModel):
 class ModelConfig(Strict):
     """Which model writes the text and how the engine runs it."""
 
-    name: str = Field("embedded", description="'embedded' (SmolLM2-135M), an HF model folder, or an HF id in the local cache")
-    backend: str = Field("vllm", pattern=r"^(vllm|openai|[\w.]+:\w+)$",
-                         description="vllm | openai | module:Class (your own Backend, constructed with the Config)")
+    name: str = Field(
+        "embedded", description="'embedded' (SmolLM2-135M), an HF model folder, or an HF id in the local cache"
+    )
+    backend: str = Field(
+        "vllm",
+        pattern=r"^(vllm|openai|[\w.]+:\w+)$",
+        description="vllm | openai | module:Class (your own Backend, constructed with the Config)",
+    )
     dtype: Literal["bfloat16", "float16", "float32", "auto"] = "bfloat16"
     enforce_eager: bool = Field(True, description="skip torch.compile: loads ~4x faster on CPU, ~20% slower decode")
     max_model_len: int = Field(2048, ge=256)
@@ -36,8 +41,11 @@ class ModelConfig(Strict):
     served_model: str | None = Field(None, description="model name the server knows; defaults to `name`")
     timeout_s: float = Field(120.0, gt=0)
     concurrency: int = Field(16, ge=1)
-    mix: dict[str, float] | None = Field(None, description="model name → weight: each spec is rendered by one model, "
-                                         "drawn from its seed; models run one after another, each loaded once")
+    mix: dict[str, float] | None = Field(
+        None,
+        description="model name → weight: each spec is rendered by one model, "
+        "drawn from its seed; models run one after another, each loaded once",
+    )
 
     @field_validator("mix")
     @classmethod
@@ -50,13 +58,19 @@ class ModelConfig(Strict):
 class TopicsConfig(Strict):
     """Topics and their LLM-expanded subtopics (the coverage dial)."""
 
-    topics: dict[str, float] | list[str] | None = Field(None, description="topic → weight; default: contexts/topics.yaml")
+    topics: dict[str, float] | list[str] | None = Field(
+        None, description="topic → weight; default: contexts/topics.yaml"
+    )
     subtopics_per_topic: int = Field(4, ge=1, le=50)
-    expand: bool = Field(True, description="expand topics into subtopics from `sources`; false: each topic is its own subtopic")
+    expand: bool = Field(
+        True, description="expand topics into subtopics from `sources`; false: each topic is its own subtopic"
+    )
     sources: list[Literal["catalog", "llm", "reference"]] = Field(
-        default_factory=lambda: ["catalog"], min_length=1,
+        default_factory=lambda: ["catalog"],
+        min_length=1,
         description="where subtopics come from, mixed in this order: catalog (contexts/taxonomy.yaml), llm "
-                    "(validated expansion), reference (the reference corpus's topic labels)")
+        "(validated expansion), reference (the reference corpus's topic labels)",
+    )
     taxonomy_file: Path | None = Field(None, description="YAML/JSON {topic: [subtopics]} instead of LLM expansion")
     max_attempts: int = Field(3, ge=1)
 
@@ -80,14 +94,22 @@ class PersonasConfig(Strict):
     enabled: bool = True
     catalog_dir: Path | None = Field(None, description="folder with big_five.yaml, descriptors.yaml, demographics.yaml")
     sd_scale: float = Field(1.0, gt=0, description="multiply every trait SD (local spread dial)")
-    llm_description: bool = Field(False, description="the LLM writes a one-line persona per speaker, tied to the subtopic")
+    llm_description: bool = Field(
+        False, description="the LLM writes a one-line persona per speaker, tied to the subtopic"
+    )
 
 
 class ContextConfig(Strict):
     """The 11-characteristic context sampler."""
 
     enabled: bool = True
-    catalog_dir: Path | None = Field(None, description="folder with characteristics.yaml, constraints.yaml, topics.yaml, taxonomy.yaml, cues.yaml, realisation.yaml")
+    catalog_dir: Path | None = Field(
+        None,
+        description=(
+            "folder with characteristics.yaml, constraints.yaml, "
+            "topics.yaml, taxonomy.yaml, cues.yaml, realisation.yaml"
+        ),
+    )
     temperature: float = Field(1.0, gt=0, description="weights ** (1/temperature): >1 flattens, <1 sharpens")
 
 
@@ -96,8 +118,11 @@ class ReferenceConfig(Strict):
 
     path: Path = Path(DEFAULT_REFERENCE)
     exemplars: int = Field(3, ge=0, le=8, description="few-shot dialogues per prompt")
-    match: bool = Field(True, description="choose each spec's exemplars to match its context (labelled by "
-                        "contexts/cues.yaml); false: at random")
+    match: bool = Field(
+        True,
+        description="choose each spec's exemplars to match its context (labelled by "
+        "contexts/cues.yaml); false: at random",
+    )
     max_exemplar_chars: int = Field(1100, ge=100)
     max_exemplar_turns: int = Field(14, ge=2)
 
@@ -112,31 +137,54 @@ class PlanConfig(StageSampling):
     """Chain-of-thought plan: how the sampled values should shape the dialogue."""
 
     enabled: bool = True
-    strategy: Literal["llm", "template"] = Field("template", description="template: the spec rendered as a plan (no "
-                                                 "model cost); llm: the model writes a chain-of-thought plan")
-    in_render_prompt: bool = Field(False, description="condition the dialogue on the plan (hurts 135M models: measured)")
+    strategy: Literal["llm", "template"] = Field(
+        "template",
+        description="template: the spec rendered as a plan (no "
+        "model cost); llm: the model writes a chain-of-thought plan",
+    )
+    in_render_prompt: bool = Field(
+        False, description="condition the dialogue on the plan (hurts 135M models: measured)"
+    )
     temperature: float = 0.7
     max_tokens: int = 120
 
 
 class RenderConfig(StageSampling):
     max_tokens: int = Field(512, ge=1)
-    repetition_penalty: float = Field(1.0, ge=1.0, le=2.0, description="> 1 discourages repeating tokens (small models loop)")
+    repetition_penalty: float = Field(
+        1.0, ge=1.0, le=2.0, description="> 1 discourages repeating tokens (small models loop)"
+    )
     guided: bool = Field(True, description="regex-guided decoding for exactly the target turn count")
-    label_free_starts: bool = Field(True, description="guided: no ':' in a turn's first 24 characters (stops echoed header labels)")
-    resample: int = Field(0, ge=0, description="changes every render seed but no spec: > 0 draws another sample of the same specs")
-    real_openers: bool = Field(True, description="guided: the first turn starts with a word real reference dialogues "
-                               "open with ('Hello', 'Excuse', 'What', ...), not a new document ('Question 1.', a URL)")
-    realise_context: bool = Field(True, description="guided: medium, formality and Person1's mood open turns with a "
-                                  "phrase of contexts/realisation.yaml ('Hello, this is', 'Good morning', "
-                                  "'I'm worried'): a 135M model does not follow them from the header (measured)")
-    realise_speech: bool = Field(True, validation_alias=AliasChoices("realise_speech", "realise_fillers"),
-                                 description="guided: each speech feature a spec asks for opens two turns with "
-                                 "its phrase ('Um,', 'Well...', 'I- I'); realise_fillers is the old name")
-    persona_turn_length: bool = Field(True, description="guided: bound each speaker's turn length by their extraversion bin")
+    label_free_starts: bool = Field(
+        True, description="guided: no ':' in a turn's first 24 characters (stops echoed header labels)"
+    )
+    resample: int = Field(
+        0, ge=0, description="changes every render seed but no spec: > 0 draws another sample of the same specs"
+    )
+    real_openers: bool = Field(
+        True,
+        description="guided: the first turn starts with a word real reference dialogues "
+        "open with ('Hello', 'Excuse', 'What', ...), not a new document ('Question 1.', a URL)",
+    )
+    realise_context: bool = Field(
+        True,
+        description="guided: medium, formality and Person1's mood open turns with a "
+        "phrase of contexts/realisation.yaml ('Hello, this is', 'Good morning', "
+        "'I'm worried'): a 135M model does not follow them from the header (measured)",
+    )
+    realise_speech: bool = Field(
+        True,
+        validation_alias=AliasChoices("realise_speech", "realise_fillers"),
+        description="guided: each speech feature a spec asks for opens two turns with "
+        "its phrase ('Um,', 'Well...', 'I- I'); realise_fillers is the old name",
+    )
+    persona_turn_length: bool = Field(
+        True, description="guided: bound each speaker's turn length by their extraversion bin"
+    )
     turn_chars: dict[Literal["low", "mid", "high"], tuple[int, int]] = Field(
         default_factory=lambda: {"low": (1, 70), "mid": (1, 160), "high": (50, 240)},
-        description="characters per turn [min, max] for low / mid / high extraversion")
+        description="characters per turn [min, max] for low / mid / high extraversion",
+    )
 
     @field_validator("turn_chars")
     @classmethod
@@ -160,20 +208,33 @@ class ChecksConfig(Strict):
     max_words_per_turn: int = Field(80, ge=5)
     max_repeated_turn_fraction: float = Field(0.34, ge=0, le=1)
     min_words: int = Field(20, ge=0)
-    max_repeated_trigram_fraction: float = Field(0.2, ge=0, le=1, description="share of a dialogue's word 3-grams that repeat (rejects ~0.1% of real DialogSum)")
-    defects: bool = Field(True, description="reject header echoes, label-like/word-list/ALL-CAPS turns, garbled openers, "
-                          "loops, and summaries that are a turn or off the dialogue (each rejects <= 1% of real DialogSum)")
-    max_copied_fraction: float | None = Field(0.1, gt=0, le=1, description="reject a dialogue whose word 8-grams come "
-                                              "from its exemplars or the reference beyond this share; null: off")
+    max_repeated_trigram_fraction: float = Field(
+        0.2, ge=0, le=1, description="share of a dialogue's word 3-grams that repeat (rejects ~0.1% of real DialogSum)"
+    )
+    defects: bool = Field(
+        True,
+        description="reject header echoes, label-like/word-list/ALL-CAPS turns, garbled openers, "
+        "loops, and summaries that are a turn or off the dialogue (each rejects <= 1% of real DialogSum)",
+    )
+    max_copied_fraction: float | None = Field(
+        0.1,
+        gt=0,
+        le=1,
+        description="reject a dialogue whose word 8-grams come "
+        "from its exemplars or the reference beyond this share; null: off",
+    )
     max_retries: int = Field(2, ge=0)
-    near_duplicate_threshold: float | None = Field(0.8, gt=0, le=1, description="MinHash Jaccard above which a dialogue is a near-duplicate; null: exact only")
+    near_duplicate_threshold: float | None = Field(
+        0.8, gt=0, le=1, description="MinHash Jaccard above which a dialogue is a near-duplicate; null: exact only"
+    )
 
 
 class CoverageConfig(Strict):
     """The coverage grid: subtopic × a persona trait bin × a context characteristic."""
 
     trait: Literal["openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism"] = Field(
-        "extraversion", description="Person1's trait binned low/mid/high at ± the persona catalog's band (in SDs)")
+        "extraversion", description="Person1's trait binned low/mid/high at ± the persona catalog's band (in SDs)"
+    )
     context: str = Field("medium", description="a context characteristic of kind single")
     fill_gaps: bool = Field(False, description="aim each new spec at the grid cell with the fewest accepted dialogues")
 
@@ -248,7 +309,9 @@ def load_config(path: str | Path | None = None, **overrides) -> Config:
         if raw is None:
             raw = {}
         if not isinstance(raw, dict):
-            raise ConfigError(f"invalid config {source}: the top level must be a mapping of keys, got {type(raw).__name__}")
+            raise ConfigError(
+                f"invalid config {source}: the top level must be a mapping of keys, got {type(raw).__name__}"
+            )
         data = raw
     for key, value in overrides.items():
         if value is None:
@@ -273,7 +336,12 @@ def _resolve_paths(cfg: Config, base: Path, raw: dict) -> None:
     def given(section: str, key: str) -> bool:
         return isinstance(raw.get(section), dict) and key in raw[section]
 
-    for section, key in [("reference", "path"), ("topics", "taxonomy_file"), ("personas", "catalog_dir"), ("context", "catalog_dir")]:
+    for section, key in [
+        ("reference", "path"),
+        ("topics", "taxonomy_file"),
+        ("personas", "catalog_dir"),
+        ("context", "catalog_dir"),
+    ]:
         obj = getattr(cfg, section)
         value = getattr(obj, key)
         if value is not None and given(section, key) and not Path(value).expanduser().is_absolute():

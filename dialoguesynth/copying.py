@@ -18,7 +18,7 @@ _WORD = re.compile(r"[a-z0-9']+")
 def grams(text: str) -> set[int]:
     """Hashed word 8-grams of a dialogue, speaker tags stripped."""
     words = _WORD.findall(strip_tags(text).lower())
-    return {zlib.crc32(" ".join(words[i:i + N]).encode()) for i in range(len(words) - N + 1)}
+    return {zlib.crc32(" ".join(words[i : i + N]).encode()) for i in range(len(words) - N + 1)}
 
 
 def containment(text: str, other: set[int]) -> float:

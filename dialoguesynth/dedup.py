@@ -15,7 +15,7 @@ _WORD = re.compile(r"[a-z0-9']+")
 def shingles(dialogue: str, n: int = 3) -> set[str]:
     """Word n-grams of the text without speaker tags (tags would make every dialogue look alike)."""
     words = _WORD.findall(strip_tags(dialogue).lower())
-    return {" ".join(words[i:i + n]) for i in range(max(len(words) - n + 1, 1))} if words else set()
+    return {" ".join(words[i : i + n]) for i in range(max(len(words) - n + 1, 1))} if words else set()
 
 
 class Deduper:

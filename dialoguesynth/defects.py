@@ -8,11 +8,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .words import stems
 from .spec import ConversationSpec, Turn
+from .words import stems
 
 _WORD = re.compile(r"[A-Za-z']+")
-_HEADER_LABEL = re.compile(r"\b(Topic|Medium|Tone|Mood|Relation|Stance|Speech|Turns|Setting|Person ?[12]|Notes|Plan)\s*:", re.I)
+_HEADER_LABEL = re.compile(
+    r"\b(Topic|Medium|Tone|Mood|Relation|Stance|Speech|Turns|Setting|Person ?[12]|Notes|Plan)\s*:", re.I
+)
 _PERSONA_ECHO = re.compile(r"\b\d{1,2}, (?:male|female|nonbinary)\b|\b(?:male|female|nonbinary), \d{1,2}\b", re.I)
 _LABEL_TURN = re.compile(r"^[a-z]+:\s")  # 'firstname: Jack'; real turns start with a capital ('First question: ...')
 FUNCTION_WORDS = frozenset(
@@ -20,9 +22,12 @@ FUNCTION_WORDS = frozenset(
     "is am are was were be been being do does did have has had will would can could shall should may might "
     "must to of in on at for with from by about as and or but if so not no yes what who where when why how "
     "there here some any all just very too also let's it's i'm you're that's don't can't ok okay oh hi hello "
-    "well please thanks thank sorry sure right good great fine".split())
-GREETINGS = frozenset("hello hi hey morning afternoon evening excuse pardon sorry yes no ok okay oh wow taxi "
-                      "welcome help waiter operator thanks bye goodbye what really well hmm um".split())
+    "well please thanks thank sorry sure right good great fine".split()
+)
+GREETINGS = frozenset(
+    "hello hi hey morning afternoon evening excuse pardon sorry yes no ok okay oh wow taxi "
+    "welcome help waiter operator thanks bye goodbye what really well hmm um".split()
+)
 
 
 DIALOGUE_DEFECTS = ("header_echo", "garbled_opener", "all_caps", "word_list_turn", "label_like_turn", "loop")
@@ -38,8 +43,19 @@ def header_echo(turns: list[Turn], spec: ConversationSpec | None) -> str | None:
     values = set()
     if spec is not None:
         c = spec.context
-        values = {v.lower() for v in (c.subtopic, c.medium, c.formality, c.familiarity, c.agreement, c.location,
-                                      *c.emotion, *c.speech_features)}
+        values = {
+            v.lower()
+            for v in (
+                c.subtopic,
+                c.medium,
+                c.formality,
+                c.familiarity,
+                c.agreement,
+                c.location,
+                *c.emotion,
+                *c.speech_features,
+            )
+        }
         for p in spec.personas or ():
             values |= {p.name.lower(), p.occupation.lower(), p.gender}
     for t in turns:
@@ -57,8 +73,11 @@ def label_like(turn: Turn) -> bool:
     if _LABEL_TURN.match(turn.text):
         return True
     words = _words(turn.text)
-    return (1 < len(words) <= 4 and not any(w in FUNCTION_WORDS or w in GREETINGS for w in words)
-            and not re.search(r"[.!?]", turn.text))
+    return (
+        1 < len(words) <= 4
+        and not any(w in FUNCTION_WORDS or w in GREETINGS for w in words)
+        and not re.search(r"[.!?]", turn.text)
+    )
 
 
 def word_list(turn: Turn) -> bool:
@@ -90,11 +109,13 @@ def garbled_opener(turn: Turn, vocabulary: frozenset[str] | None) -> bool:
 def turn_loop(turn: Turn, times: int = 3) -> bool:
     """A word 4-gram said ``times`` or more in one turn ('a refund of a refund of a refund of')."""
     words = _words(turn.text)
-    grams = Counter(tuple(words[i:i + 4]) for i in range(len(words) - 3))
+    grams = Counter(tuple(words[i : i + 4]) for i in range(len(words) - 3))
     return bool(grams) and max(grams.values()) >= times
 
 
-def dialogue_defect(turns: list[Turn], spec: ConversationSpec | None, vocabulary: frozenset[str] | None = None) -> str | None:
+def dialogue_defect(
+    turns: list[Turn], spec: ConversationSpec | None, vocabulary: frozenset[str] | None = None
+) -> str | None:
     """The first defect found, as a rejection reason, or None."""
     if reason := header_echo(turns, spec):
         return reason

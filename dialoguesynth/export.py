@@ -24,21 +24,46 @@ def record_row(r: Record) -> dict:
     """One flat row: the dialogue, its summary and every sampled value that shaped it."""
     s, c = r.spec, r.spec.context
     row = {
-        "id": s.id, "index": s.index, "dialogue": r.dialogue,
-        "turns": [t.model_dump() for t in r.turns], "num_turns": len(r.turns), "summary": r.summary,
-        "topic": c.topic, "subtopic": c.subtopic, "medium": c.medium, "location": c.location,
-        "familiarity": c.familiarity, "formality": c.formality, "age_group": c.age, "gender": c.gender,
-        "emotion": c.emotion, "agreement": c.agreement, "duration": c.duration, "target_turns": c.target_turns,
-        "speech_features": c.speech_features, "plan": r.plan, "model": r.model, "seed": s.seed,
-        "render_seed": r.render_seed, "prompt_version": s.prompt_version, "exemplar_ids": s.exemplar_ids,
+        "id": s.id,
+        "index": s.index,
+        "dialogue": r.dialogue,
+        "turns": [t.model_dump() for t in r.turns],
+        "num_turns": len(r.turns),
+        "summary": r.summary,
+        "topic": c.topic,
+        "subtopic": c.subtopic,
+        "medium": c.medium,
+        "location": c.location,
+        "familiarity": c.familiarity,
+        "formality": c.formality,
+        "age_group": c.age,
+        "gender": c.gender,
+        "emotion": c.emotion,
+        "agreement": c.agreement,
+        "duration": c.duration,
+        "target_turns": c.target_turns,
+        "speech_features": c.speech_features,
+        "plan": r.plan,
+        "model": r.model,
+        "seed": s.seed,
+        "render_seed": r.render_seed,
+        "prompt_version": s.prompt_version,
+        "exemplar_ids": s.exemplar_ids,
         "attempts": r.attempts,
     }
     for i in range(2):
         p = s.personas[i] if s.personas else None
         pre = f"p{i + 1}_"
-        row.update({pre + "name": p.name if p else "", pre + "age": p.age if p else -1,
-                    pre + "occupation": p.occupation if p else "", pre + "locale": p.locale if p else "",
-                    pre + "descriptors": p.descriptors if p else [], pre + "persona_line": p.description if p else ""})
+        row.update(
+            {
+                pre + "name": p.name if p else "",
+                pre + "age": p.age if p else -1,
+                pre + "occupation": p.occupation if p else "",
+                pre + "locale": p.locale if p else "",
+                pre + "descriptors": p.descriptors if p else [],
+                pre + "persona_line": p.description if p else "",
+            }
+        )
         for t in TRAITS:
             row[pre + t] = p.ocean[t] if p else float("nan")
     for k, v in r.tokens.items():
@@ -59,7 +84,8 @@ def rejection_counts(rejected: list[Rejected]) -> dict[str, int]:
 
 
 def _sample(row: dict) -> str:
-    return f"**{row['id']}** · *{spec_line(spec_of(row))}*\n\n```\n{row['dialogue']}\n```\n\n**Summary:** {row['summary']}\n"
+    head = f"**{row['id']}** · *{spec_line(spec_of(row))}*"
+    return f"{head}\n\n```\n{row['dialogue']}\n```\n\n**Summary:** {row['summary']}\n"
 
 
 def write_card(out: Path, ds: datasets.Dataset, summary: dict, config: dict) -> None:
@@ -69,25 +95,34 @@ def write_card(out: Path, ds: datasets.Dataset, summary: dict, config: dict) -> 
         "task_categories": ["summarization", "text-generation"],
         "tags": ["synthetic", "dialogue", "dialoguesynth"],
         "size_categories": ["n<1K" if len(ds) < 1000 else "1K<n<10K" if len(ds) < 10000 else "10K<n<100K"],
-        "dialoguesynth": {k: summary[k] for k in ("model", "prompt_version", "seed", "requested", "accepted", "rejected_by_reason")},
+        "dialoguesynth": {
+            k: summary[k] for k in ("model", "prompt_version", "seed", "requested", "accepted", "rejected_by_reason")
+        },
     }
     reasons = "\n".join(f"| {k} | {v} |" for k, v in summary["rejected_by_reason"].items()) or "| (none) | 0 |"
     minutes = (summary.get("wall_s") or 0) / 60
     rate = f"{summary['accepted'] / minutes:.1f} accepted dialogues per minute" if minutes else "time not recorded"
     topics, subtopics = (len(set(ds["topic"])), len(set(ds["subtopic"]))) if len(ds) else (0, 0)
-    headline = (f"| accepted / requested | {summary['accepted']} / {summary['requested']} "
-                f"({summary['accepted'] / max(summary['requested'], 1):.0%}) |\n"
-                f"| topics / subtopics covered | {topics} / {subtopics} |\n"
-                f"| wall time | {minutes:.1f} min ({rate}) |\n"
-                f"| mean turns per dialogue | {(sum(ds['num_turns']) / len(ds)) if len(ds) else 0:.1f} |")
+    headline = (
+        f"| accepted / requested | {summary['accepted']} / {summary['requested']} "
+        f"({summary['accepted'] / max(summary['requested'], 1):.0%}) |\n"
+        f"| topics / subtopics covered | {topics} / {subtopics} |\n"
+        f"| wall time | {minutes:.1f} min ({rate}) |\n"
+        f"| mean turns per dialogue | {(sum(ds['num_turns']) / len(ds)) if len(ds) else 0:.1f} |"
+    )
     sample_rows = "\n".join(_sample(ds[i]) for i in pick(len(ds), 2, summary["seed"])) or "(no accepted dialogues)"
     removed = summary.get("dedup_removed", {})
-    coverage = "\n".join(f"- {k}: {v}" + (f" ({removed[k]} removed as duplicates)" if k in removed else "")
-                         for k, v in summary.get("coverage", {}).items()) or "- (none)"
+    coverage = (
+        "\n".join(
+            f"- {k}: {v}" + (f" ({removed[k]} removed as duplicates)" if k in removed else "")
+            for k, v in summary.get("coverage", {}).items()
+        )
+        or "- (none)"
+    )
     body = f"""# Synthetic dialogues (dialoguesynth)
 
-{summary['accepted']} two-party dialogues with reference summaries, generated by
-`{summary['model']}` (prompt version `{summary['prompt_version']}`, seed {summary['seed']}).
+{summary["accepted"]} two-party dialogues with reference summaries, generated by
+`{summary["model"]}` (prompt version `{summary["prompt_version"]}`, seed {summary["seed"]}).
 Each row keeps its full lineage: the sampled subtopic, both Big Five personas, the 11 context
 characteristics, the plan, the model, the per-record seed and token counts (`spec_json` is lossless).
 
@@ -100,8 +135,8 @@ characteristics, the plan, the model, the per-record seed and token counts (`spe
 {sample_rows}
 
 ## Counts
-- requested: {summary['requested']}
-- accepted: {summary['accepted']}
+- requested: {summary["requested"]}
+- accepted: {summary["accepted"]}
 - rejected (see `rejected.jsonl` for each spec, raw output and reason):
 
 | stage:reason | count |
@@ -125,8 +160,9 @@ characteristics, the plan, the model, the per-record seed and token counts (`spe
     (out / "README.md").write_text("---\n" + yaml.safe_dump(meta, sort_keys=False) + "---\n\n" + body, encoding="utf-8")
 
 
-def export(out: Path, records: list[Record], rejected: list[Rejected], summary: dict, config: dict,
-           formats: list[str]) -> datasets.Dataset:
+def export(
+    out: Path, records: list[Record], rejected: list[Rejected], summary: dict, config: dict, formats: list[str]
+) -> datasets.Dataset:
     ds = build_dataset(records)
     ds.save_to_disk(str(out))
     if "parquet" in formats:

@@ -57,8 +57,15 @@ class Labels(BaseModel):
 
 def context_labels(c: Context) -> Labels:
     """A spec's context as the labels a reference dialogue would carry (Person1's mood)."""
-    return Labels(medium=c.medium, formality=c.formality, emotion=c.emotion[0], agreement=c.agreement,
-                  familiarity=c.familiarity, speech_features=c.speech_features, turns=c.target_turns)
+    return Labels(
+        medium=c.medium,
+        formality=c.formality,
+        emotion=c.emotion[0],
+        agreement=c.agreement,
+        familiarity=c.familiarity,
+        speech_features=c.speech_features,
+        turns=c.target_turns,
+    )
 
 
 def _compile(cues: list[str]) -> re.Pattern:
@@ -66,6 +73,7 @@ def _compile(cues: list[str]) -> re.Pattern:
     # character matches whole words only ("sir" is not in "desire")
     def bound(c: str) -> str:
         return ("\\b" if re.match(r"\w", c) else "") + f"(?:{c})" + ("\\b" if re.search(r"\w$", c) else "")
+
     return re.compile("|".join(bound(c.lower()) for c in cues), re.M)
 
 
@@ -83,7 +91,7 @@ class Labeller:
         self.features = [(k, f.min, _compile(f.cues)) for k, f in catalog.speech_features.items()]
 
     def label(self, dialogue: str) -> Labels:
-        turns = [(m.group(1), dialogue[m.end():]) for m in _TAG.finditer(dialogue)]
+        turns = [(m.group(1), dialogue[m.end() :]) for m in _TAG.finditer(dialogue)]
         lines = [line.split("\n", 1)[0] for _, line in turns]
         text = "\n".join(lines).lower()
         p1 = "\n".join(line for (who, _), line in zip(turns, lines) if who == "1").lower()
@@ -113,7 +121,9 @@ def _labeller(path: Path) -> Labeller:
     try:
         return Labeller(CueCatalog.model_validate(raw))
     except ValidationError as exc:
-        raise ConfigError(format_validation_error(exc, str(path)).replace("invalid config", "invalid catalog")) from None
+        raise ConfigError(
+            format_validation_error(exc, str(path)).replace("invalid config", "invalid catalog")
+        ) from None
     except re.error as exc:
         raise ConfigError(f"invalid catalog {path}: a cue is not a valid regular expression ({exc})") from None
 

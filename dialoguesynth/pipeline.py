@@ -40,8 +40,9 @@ class Generator:
     >>> ds = Generator(load_config("configs/demo.yaml")).run("out/demo")   # doctest: +SKIP
     """
 
-    def __init__(self, config: Config | str | Path | None = None, backend: Backend | None = None,
-                 progress: bool = True):
+    def __init__(
+        self, config: Config | str | Path | None = None, backend: Backend | None = None, progress: bool = True
+    ):
         self.cfg = config if isinstance(config, Config) else load_config(config)
         self._backend = backend
         self._owns_backend = backend is None
@@ -76,8 +77,10 @@ class Generator:
             # a passed-in engine must switch models itself, or every row would name a model that did not render it
             use = getattr(self._backend, "use", None)
             if use is None:
-                raise ConfigError("model.mix needs a backend that can switch models (a `use(model)` method); "
-                                  "with this one, render one model per run")
+                raise ConfigError(
+                    "model.mix needs a backend that can switch models (a `use(model)` method); "
+                    "with this one, render one model per run"
+                )
             use(name)
             self._model = name
             return
@@ -164,8 +167,9 @@ class Generator:
         stats["subtopics"] = {"source": taxonomy.source, "kept": taxonomy.subtopics, "rejected": taxonomy.rejected}
         return records, rejected, stats
 
-    def _todo(self, sampler: SpecSampler, done: set[str], records: list[Record],
-              rejected: list[Rejected]) -> Iterator[ConversationSpec]:
+    def _todo(
+        self, sampler: SpecSampler, done: set[str], records: list[Record], rejected: list[Rejected]
+    ) -> Iterator[ConversationSpec]:
         """Specs still to render. With coverage.fill_gaps, the ones past everything already done
         are aimed at the emptiest cells of the coverage grid."""
         n = self.cfg.num_dialogues
@@ -200,7 +204,9 @@ class Generator:
                 if o.reason is None:
                     plans[s.id] = o.value
                 else:
-                    rejected.append(Rejected(spec=s, stage="plan", reason=o.reason, raw=o.output.text, attempts=o.attempts))
+                    rejected.append(
+                        Rejected(spec=s, stage="plan", reason=o.reason, raw=o.output.text, attempts=o.attempts)
+                    )
         specs = [s for s in specs if s.id in plans]
 
         # render + check + dedup (exact and near)
@@ -209,12 +215,16 @@ class Generator:
             tokens[s.id]["dialogue"] = o.tokens
             tokens[s.id]["prompt"] = o.output.prompt_tokens
             if o.reason is not None:
-                rejected.append(Rejected(spec=s, stage="dialogue", reason=o.reason, raw=o.output.text, attempts=o.attempts))
+                rejected.append(
+                    Rejected(spec=s, stage="dialogue", reason=o.reason, raw=o.output.text, attempts=o.attempts)
+                )
                 continue
             text = flatten(o.value)
             twin, reason = seen.twin(text)
             if twin is not None:
-                rejected.append(Rejected(spec=s, stage="dedup", reason=reason, raw=text, attempts=o.attempts, duplicate_of=twin))
+                rejected.append(
+                    Rejected(spec=s, stage="dedup", reason=reason, raw=text, attempts=o.attempts, duplicate_of=twin)
+                )
                 continue
             seen.add(s.id, text)
             dialogues[s.id] = (o, text)
@@ -230,13 +240,24 @@ class Generator:
                 else:
                     del summaries[s.id]
                     seen.remove(s.id, dialogues[s.id][1])
-                    rejected.append(Rejected(spec=s, stage="summary", reason=o.reason, raw=o.output.text, attempts=o.attempts))
+                    rejected.append(
+                        Rejected(spec=s, stage="summary", reason=o.reason, raw=o.output.text, attempts=o.attempts)
+                    )
 
         records = [
-            Record(spec=s, plan=plans[s.id], turns=dialogues[s.id][0].value, dialogue=dialogues[s.id][1],
-                   summary=summaries[s.id], model=display_name(s.model or cfg.model.name),
-                   attempts=dialogues[s.id][0].attempts, render_seed=dialogues[s.id][0].output.seed, tokens=tokens[s.id])
-            for s in specs if s.id in summaries
+            Record(
+                spec=s,
+                plan=plans[s.id],
+                turns=dialogues[s.id][0].value,
+                dialogue=dialogues[s.id][1],
+                summary=summaries[s.id],
+                model=display_name(s.model or cfg.model.name),
+                attempts=dialogues[s.id][0].attempts,
+                render_seed=dialogues[s.id][0].output.seed,
+                tokens=tokens[s.id],
+            )
+            for s in specs
+            if s.id in summaries
         ]
         return records, rejected
 
@@ -268,9 +289,14 @@ def _grid_fill(sampler: SpecSampler, records: list[Record]) -> dict:
     grid = sampler.grid_counts(r.spec for r in records)
     counts = list(grid.values())
     cfg = sampler.cfg.coverage
-    return {"axes": ["topic", "subtopic", f"person1 {cfg.trait} bin", cfg.context], "cells": len(counts),
-            "filled": sum(c > 0 for c in counts), "min": min(counts, default=0), "max": max(counts, default=0),
-            "counts": {" | ".join(k): v for k, v in grid.items() if v}}
+    return {
+        "axes": ["topic", "subtopic", f"person1 {cfg.trait} bin", cfg.context],
+        "cells": len(counts),
+        "filled": sum(c > 0 for c in counts),
+        "min": min(counts, default=0),
+        "max": max(counts, default=0),
+        "counts": {" | ".join(k): v for k, v in grid.items() if v},
+    }
 
 
 def _coverage(specs) -> dict[str, int]:

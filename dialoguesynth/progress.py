@@ -11,9 +11,16 @@ class StageProgress:
 
     def __init__(self, console: Console | None = None, enabled: bool = True):
         self.progress = Progress(
-            TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
-            TextColumn("{task.fields[tps]}"), console=console, disable=not enabled, transient=False,
+            TextColumn("{task.description:<10}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[tps]}"),
+            console=console,
+            disable=not enabled,
+            transient=False,
         )
         self.tasks: dict[str, int] = {}
         self.offsets: dict[str, tuple[int, int]] = {}  # stage → (done, total) of finished calls

@@ -25,8 +25,10 @@ def spec_line(spec: ConversationSpec | None) -> str:
         return f"{p.name} (extraversion {p.ocean['extraversion']:.1f})" if p else f"Person{i}"
 
     speech = ", ".join(c.speech_features) or "no speech features"
-    return (f"{c.topic} / {c.subtopic} · {c.medium}, {c.location} · {c.familiarity} · {c.formality} · {c.agreement} · "
-            f"moods {c.emotion[0]}/{c.emotion[1]} · {speech} · {c.target_turns} turns · {who(1)} and {who(2)}")
+    return (
+        f"{c.topic} / {c.subtopic} · {c.medium}, {c.location} · {c.familiarity} · {c.formality} · {c.agreement} · "
+        f"moods {c.emotion[0]}/{c.emotion[1]} · {speech} · {c.target_turns} turns · {who(1)} and {who(2)}"
+    )
 
 
 def pick(n_rows: int, k: int, seed: int) -> list[int]:
@@ -38,6 +40,16 @@ def samples_markdown(rows: list[dict], seed: int, title: str) -> str:
     """Rows as they are, unedited: spec line, dialogue, summary."""
     out = [f"# {title}", "", f"{len(rows)} accepted dialogues drawn with seed {seed}, unedited.", ""]
     for r in rows:
-        out += [f"## {r['id']}", "", f"*{spec_line(spec_of(r))}*", "", "```", r["dialogue"], "```", "",
-                f"**Summary:** {r['summary']}", ""]
+        out += [
+            f"## {r['id']}",
+            "",
+            f"*{spec_line(spec_of(r))}*",
+            "",
+            "```",
+            r["dialogue"],
+            "```",
+            "",
+            f"**Summary:** {r['summary']}",
+            "",
+        ]
     return "\n".join(out)

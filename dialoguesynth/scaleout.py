@@ -41,10 +41,15 @@ class RenderActor:
         self.seen = Deduper(cfg.checks.near_duplicate_threshold)
 
     def __call__(self, batch: dict) -> dict:
-        specs = [self.sampler.one(int(i), str(t), str(s)) for i, t, s in zip(batch["index"], batch["topic"], batch["subtopic"])]
+        specs = [
+            self.sampler.one(int(i), str(t), str(s))
+            for i, t, s in zip(batch["index"], batch["topic"], batch["subtopic"])
+        ]
         new, bad = self.gen._batch(specs, self.runner, self.seen)
-        return {"kind": ["record"] * len(new) + ["rejected"] * len(bad),
-                "json": [r.model_dump_json() for r in new] + [r.model_dump_json() for r in bad]}
+        return {
+            "kind": ["record"] * len(new) + ["rejected"] * len(bad),
+            "json": [r.model_dump_json() for r in new] + [r.model_dump_json() for r in bad],
+        }
 
 
 def _expand_taxonomy(config_json: str) -> str:
@@ -72,12 +77,14 @@ def _read_shards(shards: Path) -> tuple[list[Record], list[Rejected]]:
             continue
         for kind, js in zip(table["kind"], table["json"]):
             (records if kind == "record" else rejected).append(
-                Record.model_validate_json(js) if kind == "record" else Rejected.model_validate_json(js))
+                Record.model_validate_json(js) if kind == "record" else Rejected.model_validate_json(js)
+            )
     return records, rejected
 
 
-def run_on_ray(cfg: Config, out: Path, fresh: bool = False, address: str | None = None, workers: int = 1,
-               log=print) -> datasets.Dataset:
+def run_on_ray(
+    cfg: Config, out: Path, fresh: bool = False, address: str | None = None, workers: int = 1, log=print
+) -> datasets.Dataset:
     try:
         import ray
     except ImportError:
@@ -85,7 +92,9 @@ def run_on_ray(cfg: Config, out: Path, fresh: bool = False, address: str | None 
     if cfg.model.mix:
         raise RunError("--engine ray renders one model per run; run the models of a mix separately")
     if cfg.coverage.fill_gaps:
-        raise RunError("--fill-gaps (coverage.fill_gaps) works on --engine local only; Ray shards render specs in index order")
+        raise RunError(
+            "--fill-gaps (coverage.fill_gaps) works on --engine local only; Ray shards render specs in index order"
+        )
     from .pipeline import Generator
 
     store = RunStore(out).open(cfg, fresh=fresh)
@@ -96,14 +105,20 @@ def run_on_ray(cfg: Config, out: Path, fresh: bool = False, address: str | None 
             shutil.rmtree(shards, ignore_errors=True)
         done_records, done_rejected = _read_shards(shards) if shards.exists() else ([], [])
         done = {r.spec.id for r in done_records} | {r.spec.id for r in done_rejected}
-        ray.init(address=address, ignore_reinit_error=True, include_dashboard=False,
-                 runtime_env={"env_vars": {"TOKENIZERS_PARALLELISM": "false"}})
+        ray.init(
+            address=address,
+            ignore_reinit_error=True,
+            include_dashboard=False,
+            runtime_env={"env_vars": {"TOKENIZERS_PARALLELISM": "false"}},
+        )
         cached = store.load_json("taxonomy.json")
         if cached:
             taxonomy = Taxonomy.model_validate(cached)
         elif needs_llm(cfg):
             log("expanding subtopics in a Ray task ...")
-            taxonomy = Taxonomy.model_validate_json(ray.get(ray.remote(num_cpus=1)(_expand_taxonomy).remote(cfg.model_dump_json())))
+            taxonomy = Taxonomy.model_validate_json(
+                ray.get(ray.remote(num_cpus=1)(_expand_taxonomy).remote(cfg.model_dump_json()))
+            )
         else:
             taxonomy = build_taxonomy(cfg)[0]
         store.save_json("taxonomy.json", taxonomy.model_dump())
@@ -113,8 +128,14 @@ def run_on_ray(cfg: Config, out: Path, fresh: bool = False, address: str | None 
         if todo:
             log(f"rendering {len(todo)} specs on Ray ({workers} engine actor(s)) ...")
             ray.data.from_items(todo).map_batches(
-                RenderActor, fn_constructor_kwargs={"config_json": cfg.model_dump_json(), "taxonomy_json": taxonomy.model_dump_json()},
-                batch_size=cfg.run.batch_size, concurrency=workers, num_cpus=1,
+                RenderActor,
+                fn_constructor_kwargs={
+                    "config_json": cfg.model_dump_json(),
+                    "taxonomy_json": taxonomy.model_dump_json(),
+                },
+                batch_size=cfg.run.batch_size,
+                concurrency=workers,
+                num_cpus=1,
             ).write_parquet(str(shards))
         records, rejected = _read_shards(shards)
         # actors dedup within themselves; across actors, here, in index order
@@ -123,7 +144,16 @@ def run_on_ray(cfg: Config, out: Path, fresh: bool = False, address: str | None 
         for r in records:
             twin, reason = seen.twin(r.dialogue)
             if twin is not None:
-                rejected.append(Rejected(spec=r.spec, stage="dedup", reason=reason, raw=r.dialogue, attempts=r.attempts, duplicate_of=twin))
+                rejected.append(
+                    Rejected(
+                        spec=r.spec,
+                        stage="dedup",
+                        reason=reason,
+                        raw=r.dialogue,
+                        attempts=r.attempts,
+                        duplicate_of=twin,
+                    )
+                )
                 continue
             seen.add(r.spec.id, r.dialogue)
             kept.append(r)

@@ -28,7 +28,7 @@ class RunStore:
         self.warnings: list[str] = []
 
     # -- lifecycle ---------------------------------------------------------------------------
-    def open(self, cfg: Config, fresh: bool = False) -> "RunStore":
+    def open(self, cfg: Config, fresh: bool = False) -> RunStore:
         """Create or resume the run dir; refuse a different config unless ``fresh``."""
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
@@ -43,8 +43,10 @@ class RunStore:
         if hash_file.exists() and hash_file.read_text().strip() != h:
             if not fresh:
                 self.release()
-                raise RunError(f"{self.out} holds a run with a different config; use another --output, "
-                               "or --fresh to discard it and start over")
+                raise RunError(
+                    f"{self.out} holds a run with a different config; use another --output, "
+                    "or --fresh to discard it and start over"
+                )
         if fresh:
             for p in (self.records_path, self.rejected_path, self.dir / "taxonomy.json"):
                 p.unlink(missing_ok=True)
@@ -94,7 +96,9 @@ class RunStore:
             quarantine = path.with_suffix(path.suffix + ".corrupt")
             shutil.copyfile(path, quarantine)
             path.write_text("".join(r.model_dump_json() + "\n" for r in rows), encoding="utf-8")
-            self.warnings.append(f"{bad} unreadable line(s) in {path.name} set aside in {quarantine.name}; those records are regenerated")
+            self.warnings.append(
+                f"{bad} unreadable line(s) in {path.name} set aside in {quarantine.name}; those records are regenerated"
+            )
         return rows
 
     def records(self, repair: bool = True) -> list[Record]:
@@ -115,7 +119,10 @@ class RunStore:
                     f.flush()
                     os.fsync(f.fileno())
             except OSError as exc:
-                raise RunError(f"could not save results to {path}: {exc.strerror or exc}; finished records so far are kept, rerun to resume") from None
+                raise RunError(
+                    f"could not save results to {path}: {exc.strerror or exc}; "
+                    "finished records so far are kept, rerun to resume"
+                ) from None
 
     # -- small json side files ---------------------------------------------------------------
     def load_json(self, name: str):

@@ -26,7 +26,9 @@ from .spec import ConversationSpec, Turn
 class QualityBar(ChecksConfig):
     """The checks (all fields of `checks`) plus a model-free in-distribution score."""
 
-    min_nearest_real_cosine: float | None = Field(None, ge=-1, le=1, description="MiniLM cosine to the nearest real dialogue")
+    min_nearest_real_cosine: float | None = Field(
+        None, ge=-1, le=1, description="MiniLM cosine to the nearest real dialogue"
+    )
 
 
 class SweepConfig(Strict):
@@ -126,8 +128,16 @@ class _LazyBackend:
             self._backend = None
 
 
-def score_cell(k: int, dials: dict, cfg: Config, rows: list[dict], summary: dict, ref_emb: np.ndarray,
-               bars: dict[str, dict], taxonomy: Taxonomy) -> dict:
+def score_cell(
+    k: int,
+    dials: dict,
+    cfg: Config,
+    rows: list[dict],
+    summary: dict,
+    ref_emb: np.ndarray,
+    bars: dict[str, dict],
+    taxonomy: Taxonomy,
+) -> dict:
     from .evaluate import diversity, realism
     from .evaluate.data import strip_tags
     from .evaluate.embed import embed
@@ -138,18 +148,31 @@ def score_cell(k: int, dials: dict, cfg: Config, rows: list[dict], summary: dict
     emb = embed(texts) if texts else np.zeros((0, ref_emb.shape[1]))
     nearest = (emb @ ref_emb.T).max(1) if len(texts) else np.zeros(0)
     specs = [ConversationSpec.model_validate_json(r["spec_json"]) for r in rows]
-    out = {"cell": k, "dials": dials, "requested": summary["requested"], "accepted_by_run": summary["accepted"], "bars": {}}
+    out = {
+        "cell": k,
+        "dials": dials,
+        "requested": summary["requested"],
+        "accepted_by_run": summary["accepted"],
+        "bars": {},
+    }
     for name, overrides in bars.items():
         bar = QualityBar(**{**cfg.checks.model_dump(), **overrides})
-        keep = [i for i, (r, s) in enumerate(zip(rows, specs))
-                if check_dialogue([Turn(**t) for t in r["turns"]], "stop", s, bar) is None
-                and (bar.min_nearest_real_cosine is None or nearest[i] >= bar.min_nearest_real_cosine)]
+        keep = [
+            i
+            for i, (r, s) in enumerate(zip(rows, specs))
+            if check_dialogue([Turn(**t) for t in r["turns"]], "stop", s, bar) is None
+            and (bar.min_nearest_real_cosine is None or nearest[i] >= bar.min_nearest_real_cosine)
+        ]
         m: dict[str, Any] = {"passed": len(keep), "pass_rate": round(len(keep) / summary["requested"], 4)}
         if len(keep) >= 2:
             t, e = [texts[i] for i in keep], emb[keep]
-            m.update(distinct_2=round(diversity.distinct_n(t, 2), 4), self_bleu=round(diversity.self_bleu(t), 2),
-                     vendi=round(diversity.vendi_score(e), 2), mean_pairwise_cosine=round(diversity.mean_pairwise_cosine(e), 4),
-                     nearest_real_cosine=round(float(nearest[keep].mean()), 4))
+            m.update(
+                distinct_2=round(diversity.distinct_n(t, 2), 4),
+                self_bleu=round(diversity.self_bleu(t), 2),
+                vendi=round(diversity.vendi_score(e), 2),
+                mean_pairwise_cosine=round(diversity.mean_pairwise_cosine(e), 4),
+                nearest_real_cosine=round(float(nearest[keep].mean()), 4),
+            )
             if len(keep) >= 10:
                 m["c2st_auc"] = round(realism.c2st_auc(e, ref_emb)[0], 4)
         grid = sampler.grid_counts(specs[i] for i in keep)
@@ -161,12 +184,18 @@ def score_cell(k: int, dials: dict, cfg: Config, rows: list[dict], summary: dict
 
 def to_markdown(report: dict) -> str:
     keys = list(report["sweep"]["grid"])
-    lines = ["| cell | " + " | ".join(keys) + " | quality bar | pass rate | Vendi (passing) | distinct-2 | self-BLEU | "
-             "nearest-real cos | C2ST AUC | grid cells filled |",
-             "|---|" + "---|" * len(keys) + "---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| cell | " + " | ".join(keys) + " | quality bar | pass rate | Vendi (passing) | distinct-2 | self-BLEU | "
+        "nearest-real cos | C2ST AUC | grid cells filled |",
+        "|---|" + "---|" * len(keys) + "---|---|---|---|---|---|---|---|",
+    ]
     for c in report["cells"]:
         for name, m in c["bars"].items():
-            lines.append(f"| {c['cell']} | " + " | ".join(str(c["dials"][k]) for k in keys) + f" | {name} | {m['pass_rate']:.2f} | "
-                         f"{m.get('vendi', '')} | {m.get('distinct_2', '')} | {m.get('self_bleu', '')} | "
-                         f"{m.get('nearest_real_cosine', '')} | {m.get('c2st_auc', '')} | {m['grid_filled']}/{m['grid_cells']} |")
+            lines.append(
+                f"| {c['cell']} | "
+                + " | ".join(str(c["dials"][k]) for k in keys)
+                + f" | {name} | {m['pass_rate']:.2f} | "
+                f"{m.get('vendi', '')} | {m.get('distinct_2', '')} | {m.get('self_bleu', '')} | "
+                f"{m.get('nearest_real_cosine', '')} | {m.get('c2st_auc', '')} | {m['grid_filled']}/{m['grid_cells']} |"
+            )
     return "\n".join(lines) + "\n"

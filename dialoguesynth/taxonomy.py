@@ -8,10 +8,10 @@ from collections import Counter
 from .catalogs import catalog_dir, load_context_catalog
 from .config import Config
 from .sampling.exemplars import load_reference
-from .words import stems
 from .sampling.subtopics import Taxonomy
 from .stages.base import StageRunner
 from .stages.subtopics import SubtopicList, SubtopicStage, check_subtopics
+from .words import stems
 
 REFERENCE_MIN_COUNT = 2  # a reference topic label used at least this often (typos and one-offs stay out)
 
@@ -45,7 +45,9 @@ def build_taxonomy(cfg: Config, runner: StageRunner | None = None) -> tuple[Taxo
                 lists[t].append(check_subtopics(found.get(t, []), t, m))
         elif runner is not None:
             stage = SubtopicStage(cfg)
-            outcomes = StageRunner(runner.backend, cfg.topics.max_attempts, runner.on_progress).run(stage, list(weights))
+            outcomes = StageRunner(runner.backend, cfg.topics.max_attempts, runner.on_progress).run(
+                stage, list(weights)
+            )
             for t, o in zip(weights, outcomes):
                 lists[t].append(o.value or SubtopicList())
     subtopics, rejected = {}, {}
@@ -53,7 +55,9 @@ def build_taxonomy(cfg: Config, runner: StageRunner | None = None) -> tuple[Taxo
         merged = list(dict.fromkeys(s for p in parts for s in p.kept))  # sources in config order, no repeats
         rejected[t] = [r for p in parts for r in p.rejected]
         if not merged:
-            warnings.append(f"topic {t!r}: no usable subtopic from {', '.join(cfg.topics.sources)}; the topic is its own subtopic")
+            warnings.append(
+                f"topic {t!r}: no usable subtopic from {', '.join(cfg.topics.sources)}; the topic is its own subtopic"
+            )
         subtopics[t] = merged or [t]
     used = [s for s in cfg.topics.sources if s != "llm" or runner is not None]  # no runner: no LLM expansion
     source = "+".join(used) or "topics"

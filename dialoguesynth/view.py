@@ -19,16 +19,46 @@ _PAGE = Path(__file__).with_name("view.html")
 
 def _spec(s: ConversationSpec, bins) -> dict:
     c = s.context
-    people = [{"name": p.name, "age": p.age, "gender": p.gender, "occupation": p.occupation,
-               "ocean": {t: round(p.ocean[t], 2) for t in TRAITS}, "bins": {t: bins(p, t) for t in TRAITS},
-               "descriptors": p.descriptors, "line": p.description} for p in (s.personas or [])]
-    context = {"medium": c.medium, "location": c.location, "familiarity": c.familiarity, "formality": c.formality,
-               "age": " / ".join(c.age), "gender": " / ".join(c.gender), "emotion": " / ".join(c.emotion),
-               "agreement": c.agreement, "duration": c.duration, "turns": c.target_turns,
-               "speech features": ", ".join(c.speech_features) or "none", **{k: str(v) for k, v in c.extra.items()}}
-    return {"id": s.id, "index": s.index, "topic": c.topic, "subtopic": c.subtopic, "medium": c.medium,
-            "formality": c.formality, "context": context, "personas": people, "seed": s.seed,
-            "exemplars": s.exemplar_ids, "prompt": s.prompt_version}
+    people = [
+        {
+            "name": p.name,
+            "age": p.age,
+            "gender": p.gender,
+            "occupation": p.occupation,
+            "ocean": {t: round(p.ocean[t], 2) for t in TRAITS},
+            "bins": {t: bins(p, t) for t in TRAITS},
+            "descriptors": p.descriptors,
+            "line": p.description,
+        }
+        for p in (s.personas or [])
+    ]
+    context = {
+        "medium": c.medium,
+        "location": c.location,
+        "familiarity": c.familiarity,
+        "formality": c.formality,
+        "age": " / ".join(c.age),
+        "gender": " / ".join(c.gender),
+        "emotion": " / ".join(c.emotion),
+        "agreement": c.agreement,
+        "duration": c.duration,
+        "turns": c.target_turns,
+        "speech features": ", ".join(c.speech_features) or "none",
+        **{k: str(v) for k, v in c.extra.items()},
+    }
+    return {
+        "id": s.id,
+        "index": s.index,
+        "topic": c.topic,
+        "subtopic": c.subtopic,
+        "medium": c.medium,
+        "formality": c.formality,
+        "context": context,
+        "personas": people,
+        "seed": s.seed,
+        "exemplars": s.exemplar_ids,
+        "prompt": s.prompt_version,
+    }
 
 
 def page_rows(records: list[Record], rejected: list[Rejected]) -> list[dict]:
@@ -38,20 +68,42 @@ def page_rows(records: list[Record], rejected: list[Rejected]) -> list[dict]:
     def bins(p, t):
         return trait_bin(p, t, catalog)
 
-    rows = [{**_spec(r.spec, bins), "status": "accepted", "dialogue": r.dialogue, "summary": r.summary, "plan": r.plan,
-             "model": r.model, "render_seed": r.render_seed, "attempts": r.attempts}
-            for r in sorted(records, key=lambda r: r.spec.index)]
-    rows += [{**_spec(r.spec, bins), "status": "rejected", "reason": f"{r.stage}: {r.reason}", "raw": r.raw,
-              "attempts": r.attempts, "model": r.spec.model or "", "duplicate_of": r.duplicate_of}
-             for r in sorted(rejected, key=lambda r: r.spec.index)]
+    rows = [
+        {
+            **_spec(r.spec, bins),
+            "status": "accepted",
+            "dialogue": r.dialogue,
+            "summary": r.summary,
+            "plan": r.plan,
+            "model": r.model,
+            "render_seed": r.render_seed,
+            "attempts": r.attempts,
+        }
+        for r in sorted(records, key=lambda r: r.spec.index)
+    ]
+    rows += [
+        {
+            **_spec(r.spec, bins),
+            "status": "rejected",
+            "reason": f"{r.stage}: {r.reason}",
+            "raw": r.raw,
+            "attempts": r.attempts,
+            "model": r.spec.model or "",
+            "duplicate_of": r.duplicate_of,
+        }
+        for r in sorted(rejected, key=lambda r: r.spec.index)
+    ]
     return rows
 
 
 def build_page(rows: list[dict], title: str) -> str:
     """The page with ``rows`` embedded as gzip + base64 JSON (about a fifth of the plain size)."""
     blob = base64.b64encode(gzip.compress(json.dumps(rows, separators=(",", ":")).encode(), mtime=0)).decode()
-    return (_PAGE.read_text(encoding="utf-8").replace("__TITLE__", json.dumps(title)[1:-1].replace("<", "&lt;"))
-            .replace("__DATA__", blob))
+    return (
+        _PAGE.read_text(encoding="utf-8")
+        .replace("__TITLE__", json.dumps(title)[1:-1].replace("<", "&lt;"))
+        .replace("__DATA__", blob)
+    )
 
 
 def view(run: str | Path, out: str | Path | None = None) -> Path:

@@ -45,13 +45,23 @@ def main() -> None:
     from dialoguesynth.models import resolve_model
 
     path = resolve_model("embedded")
-    res = {"command": "python evaluations/bench_finetune_step.py " + " ".join(sys.argv[1:]), "threads": torch.get_num_threads(),
-           "torch": torch.__version__, "median_step_s": {}}
-    for name, lora, bf16 in (("full fp32", False, False), ("full bf16 autocast", False, True),
-                             ("LoRA r=16 fp32", True, False), ("LoRA r=16 bf16 autocast", True, True)):
+    res = {
+        "command": "python evaluations/bench_finetune_step.py " + " ".join(sys.argv[1:]),
+        "threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "median_step_s": {},
+    }
+    for name, lora, bf16 in (
+        ("full fp32", False, False),
+        ("full bf16 autocast", False, True),
+        ("LoRA r=16 fp32", True, False),
+        ("LoRA r=16 bf16 autocast", True, True),
+    ):
         model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
         if lora:
-            model = get_peft_model(model, LoraConfig(r=16, lora_alpha=32, target_modules="all-linear", task_type="CAUSAL_LM"))
+            model = get_peft_model(
+                model, LoraConfig(r=16, lora_alpha=32, target_modules="all-linear", task_type="CAUSAL_LM")
+            )
         res["median_step_s"][name] = round(statistics.median(step_times(model, bf16)), 2)
         print(name, res["median_step_s"][name], flush=True)
     a.out.mkdir(parents=True, exist_ok=True)

@@ -25,8 +25,12 @@ class RecordingVLLM(VLLMBackend):
     def generate(self, requests, progress=None):
         t = time.monotonic()
         out = super().generate(requests, progress)
-        call = {"engine_s": time.monotonic() - t, "completion_tokens": sum(c.completion_tokens for c in out),
-                "prompt_tokens": sum(c.prompt_tokens for c in out), "requests": [r.model_dump() for r in requests]}
+        call = {
+            "engine_s": time.monotonic() - t,
+            "completion_tokens": sum(c.completion_tokens for c in out),
+            "prompt_tokens": sum(c.prompt_tokens for c in out),
+            "requests": [r.model_dump() for r in requests],
+        }
         with self._log.open("a") as f:
             f.write(json.dumps(call) + "\n")
         return out

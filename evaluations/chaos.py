@@ -27,8 +27,9 @@ HERE = Path(__file__).resolve().parent
 
 def launch(cmd: list[str], env: dict | None = None) -> subprocess.Popen:
     # own session: the kill takes the engine's child processes too, like a crash of the machine
-    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, env=env)
+    return subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True, env=env
+    )
 
 
 def kill_tree(proc: subprocess.Popen) -> None:
@@ -40,19 +41,39 @@ def kill_tree(proc: subprocess.Popen) -> None:
 
 
 def generate_cmd(config: Path, out: Path, extra: list[str] = ()) -> list[str]:
-    return [sys.executable, "-m", "dialoguesynth.cli", "generate", "-c", str(config), "-o", str(out), "--no-progress", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "dialoguesynth.cli",
+        "generate",
+        "-c",
+        str(config),
+        "-o",
+        str(out),
+        "--no-progress",
+        *extra,
+    ]
 
 
 def outcome_ids(out: Path) -> tuple[list[str], list[str]]:
     """(ids in records.jsonl, ids in rejected.jsonl) as persisted, duplicates included."""
+
     def ids(name):
         p = out / "run" / name
         return [json.loads(x)["spec"]["id"] for x in p.read_text().splitlines() if x.strip()] if p.exists() else []
+
     return ids("records.jsonl"), ids("rejected.jsonl")
 
 
-def run_chaos(config: Path, workdir: Path, kills: int, kill_window: tuple[float, float], seed: int = 0,
-              env: dict | None = None, timeout_s: float = 3600) -> dict:
+def run_chaos(
+    config: Path,
+    workdir: Path,
+    kills: int,
+    kill_window: tuple[float, float],
+    seed: int = 0,
+    env: dict | None = None,
+    timeout_s: float = 3600,
+) -> dict:
     rng = random.Random(seed)
     ref, out = workdir / "reference", workdir / "chaos"
     t = time.monotonic()
@@ -93,12 +114,17 @@ def run_chaos(config: Path, workdir: Path, kills: int, kill_window: tuple[float,
         "same_ids_and_order": b["id"] == a["id"],
         "same_texts": b["dialogue"] == a["dialogue"] and b["summary"] == a["summary"],
         "differing_rows": {c: sum(x != y for x, y in zip(a[c], b[c])) for c in ("dialogue", "summary", "plan")}
-        if b["id"] == a["id"] else None,
+        if b["id"] == a["id"]
+        else None,
         "same_rejections": sorted(rej) == sorted(ref_rej),
-        "accepted": len(b), "rejected": len(set(rej)), "reference_run_s": round(ref_s, 1),
+        "accepted": len(b),
+        "rejected": len(set(rej)),
+        "reference_run_s": round(ref_s, 1),
         "corrupt_lines_quarantined": sum(1 for _ in (out / "run").glob("*.corrupt")),
     }
-    result["line"] = f"{result['resumed_ok']}/{killed} resumes, {result['lost']} lost, {result['duplicated']} duplicated"
+    result["line"] = (
+        f"{result['resumed_ok']}/{killed} resumes, {result['lost']} lost, {result['duplicated']} duplicated"
+    )
     return result
 
 
@@ -117,7 +143,10 @@ def main() -> None:
         result = run_chaos(Path(args.config), Path(tmp), args.kills, (args.min_s, args.max_s), args.seed)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    result["command"] = f".venv/bin/python evaluations/chaos.py --kills {args.kills} --min-s {args.min_s} --max-s {args.max_s} --seed {args.seed}"
+    result["command"] = (
+        f".venv/bin/python evaluations/chaos.py --kills {args.kills} "
+        f"--min-s {args.min_s} --max-s {args.max_s} --seed {args.seed}"
+    )
     (out / "chaos.json").write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
     print(result["line"])

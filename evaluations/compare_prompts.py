@@ -24,15 +24,27 @@ ARMS = {
     "v1 (multi-line header)": {"prompt_version": "v1", "render__label_free_starts": False},
     "v1 + label-free turn starts": {"prompt_version": "v1", "render__label_free_starts": True},
     "v2 (one-line header)": {"prompt_version": "v2", "render__label_free_starts": False},
-    "v2 + template plan in prompt": {"prompt_version": "v2", "plan__enabled": True, "plan__strategy": "template",
-                                     "plan__in_render_prompt": True, "render__label_free_starts": False},
+    "v2 + template plan in prompt": {
+        "prompt_version": "v2",
+        "plan__enabled": True,
+        "plan__strategy": "template",
+        "plan__in_render_prompt": True,
+        "render__label_free_starts": False,
+    },
     # the previous default (random exemplars; persona and setting header; no turn-length bounds, real
     # openers, fillers, defect or copy checks; LLM subtopics and plans); turn shape is not a knob
-    "old default (v1 + random exemplars)": {"prompt_version": "v1", "reference__match": False,
-                                           "render__persona_turn_length": False, "render__real_openers": False,
-                                           "render__realise_speech": False, "render__realise_context": False, "checks__defects": False,
-                                           "checks__max_copied_fraction": None, "topics__sources": ["llm"],
-                                           "plan__strategy": "llm"},
+    "old default (v1 + random exemplars)": {
+        "prompt_version": "v1",
+        "reference__match": False,
+        "render__persona_turn_length": False,
+        "render__real_openers": False,
+        "render__realise_speech": False,
+        "render__realise_context": False,
+        "checks__defects": False,
+        "checks__max_copied_fraction": None,
+        "topics__sources": ["llm"],
+        "plan__strategy": "llm",
+    },
     "v3 (labelled header + matched exemplars)": {"prompt_version": "v3"},
     "v3, context fields not realised as phrases": {"prompt_version": "v3", "render__realise_context": False},
     "v3-lean (topic-only header + matched exemplars)": {"prompt_version": "v3-lean"},
@@ -49,15 +61,22 @@ def main() -> None:
     ap.add_argument("--config", default=str(HERE / "configs" / "demo.yaml"))
     ap.add_argument("--out", default=str(HERE / "results" / f"{datetime.date.today()}-prompt-arms"))
     ap.add_argument("--keep", help="keep each arm's run folder under this directory (for evaluate)")
-    ap.add_argument("--full", action="store_true", help="the whole pipeline as configured (retries, plan, summary): "
-                    "accepted dialogues per minute, not first-attempt pass rates")
+    ap.add_argument(
+        "--full",
+        action="store_true",
+        help="the whole pipeline as configured (retries, plan, summary): "
+        "accepted dialogues per minute, not first-attempt pass rates",
+    )
     args = ap.parse_args()
 
     from dialoguesynth import Generator, load_config
     from dialoguesynth.backends import make_backend
 
-    base = dict(num_dialogues=args.n) if args.full else dict(num_dialogues=args.n, checks__max_retries=0, plan__enabled=False,
-                                                             summary__enabled=False)
+    base = (
+        dict(num_dialogues=args.n)
+        if args.full
+        else dict(num_dialogues=args.n, checks__max_retries=0, plan__enabled=False, summary__enabled=False)
+    )
     rows, backends = [], {}
     for name, overrides in ((a, ARMS[a]) for a in args.arms.split(",")):
         cfg = load_config(args.config, **{**base, **overrides})
@@ -73,17 +92,25 @@ def main() -> None:
             wall = time.monotonic() - t
             rejected = [json.loads(x) for x in (run_dir / "rejected.jsonl").read_text().splitlines()]
         first = [t[0]["text"] for t in ds["turns"]] if len(ds) else []
-        rows.append({
-            "arm": name, "overrides": overrides, "n": args.n, "passed": len(ds),
-            "pass_rate": round(len(ds) / args.n, 3),
-            "rejections": dict(Counter(r["reason"] for r in rejected)),
-            # a first turn like "firstname: Jack" echoes the header instead of speaking
-            "first_turn_label_like": sum(bool(re.match(r"\s*[\w ]{1,20}:", f)) for f in first),
-            "mean_words_per_turn": round(statistics.mean(len(t["text"].split()) for d in ds["turns"] for t in d), 1) if len(ds) else 0,
-            "turns_on_target": sum(a == b for a, b in zip(ds["num_turns"], ds["target_turns"])) if len(ds) else 0,
-            "wall_s": round(wall, 1), "accepted_per_min": round(60 * len(ds) / wall, 2),
-            "example": ds[0]["dialogue"][:400] if len(ds) else "",
-        })
+        rows.append(
+            {
+                "arm": name,
+                "overrides": overrides,
+                "n": args.n,
+                "passed": len(ds),
+                "pass_rate": round(len(ds) / args.n, 3),
+                "rejections": dict(Counter(r["reason"] for r in rejected)),
+                # a first turn like "firstname: Jack" echoes the header instead of speaking
+                "first_turn_label_like": sum(bool(re.match(r"\s*[\w ]{1,20}:", f)) for f in first),
+                "mean_words_per_turn": round(statistics.mean(len(t["text"].split()) for d in ds["turns"] for t in d), 1)
+                if len(ds)
+                else 0,
+                "turns_on_target": sum(a == b for a, b in zip(ds["num_turns"], ds["target_turns"])) if len(ds) else 0,
+                "wall_s": round(wall, 1),
+                "accepted_per_min": round(60 * len(ds) / wall, 2),
+                "example": ds[0]["dialogue"][:400] if len(ds) else "",
+            }
+        )
         print(json.dumps({k: v for k, v in rows[-1].items() if k != "example"}), flush=True)
     for b in backends.values():
         b.close()
@@ -93,15 +120,25 @@ def main() -> None:
     prov = provenance()
     (out / "results.json").write_text(json.dumps({"provenance": prov, "arms": rows}, indent=2))
     passed = "accepted" if args.full else "pass (first attempt)"
-    md = [f"| arm | {passed} | rejections | label-like first turns | words/turn | turns on target | wall (s) | accepted/min |",
-          "|---|---|---|---|---|---|---|---|"]
-    md += [f"| {r['arm']} | {r['passed']}/{r['n']} | {r['rejections'] or '-'} | {r['first_turn_label_like']} | "
-           f"{r['mean_words_per_turn']} | {r['turns_on_target']}/{r['passed']} | {r['wall_s']} | {r['accepted_per_min']} |" for r in rows]
+    md = [
+        f"| arm | {passed} | rejections | label-like first turns | "
+        "words/turn | turns on target | wall (s) | accepted/min |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    md += [
+        f"| {r['arm']} | {r['passed']}/{r['n']} | {r['rejections'] or '-'} | {r['first_turn_label_like']} | "
+        f"{r['mean_words_per_turn']} | {r['turns_on_target']}/{r['passed']} | {r['wall_s']} | {r['accepted_per_min']} |"
+        for r in rows
+    ]
     how = "the whole pipeline as configured" if args.full else "retries 0, no plan, no summary"
+    config = Path(args.config)
+    config_name = config.relative_to(HERE.parent) if config.is_relative_to(HERE.parent) else args.config
     (out / "results.md").write_text(
-        f"Command: `{prov['command']}` at commit `{prov['commit']}`{' (dirty)' if prov['dirty'] else ''}; {prov['machine']}.\n"
-        f"Config: `{Path(args.config).relative_to(HERE.parent) if Path(args.config).is_relative_to(HERE.parent) else args.config}` "
-        f"with {how}; same specs in every arm, one process, arms one after another.\n\n" + "\n".join(md) + "\n")
+        f"Command: `{prov['command']}` at commit "
+        f"`{prov['commit']}`{' (dirty)' if prov['dirty'] else ''}; {prov['machine']}.\n"
+        f"Config: `{config_name}` "
+        f"with {how}; same specs in every arm, one process, arms one after another.\n\n" + "\n".join(md) + "\n"
+    )
     print("\n".join(md))
 
 

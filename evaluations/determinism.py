@@ -26,23 +26,35 @@ def trial(cfg, requests, warmup, prefix_caching: bool) -> dict:
 
     backend = VLLMBackend.__new__(VLLMBackend)
     backend.model_name = resolve_model(cfg.model.name)
-    backend.llm = LLM(model=backend.model_name, dtype=cfg.model.dtype, enforce_eager=True, max_model_len=cfg.model.max_model_len,
-                      seed=cfg.seed, enable_prefix_caching=prefix_caching, enable_chunked_prefill=False, disable_log_stats=True)
+    backend.llm = LLM(
+        model=backend.model_name,
+        dtype=cfg.model.dtype,
+        enforce_eager=True,
+        max_model_len=cfg.model.max_model_len,
+        seed=cfg.seed,
+        enable_prefix_caching=prefix_caching,
+        enable_chunked_prefill=False,
+        disable_log_stats=True,
+    )
     one = [c.text for c in backend.generate(requests)]
     backend.generate(warmup)
     order = list(range(len(requests)))
     random.Random(1).shuffle(order)
     split = {}
     for k in range(0, len(order), 4):
-        idx = order[k:k + 4]
+        idx = order[k : k + 4]
         for i, c in zip(idx, backend.generate([requests[i] for i in idx])):
             split[i] = c.text
     again = [c.text for c in backend.generate(requests)]
     backend.close()
     del backend
-    return {"prefix_caching": prefix_caching, "n": len(requests),
-            "same_one_batch_vs_shuffled_small_batches": sum(one[i] == split[i] for i in range(len(one))),
-            "same_one_batch_repeated": sum(a == b for a, b in zip(one, again)), "texts": one}
+    return {
+        "prefix_caching": prefix_caching,
+        "n": len(requests),
+        "same_one_batch_vs_shuffled_small_batches": sum(one[i] == split[i] for i in range(len(one))),
+        "same_one_batch_repeated": sum(a == b for a, b in zip(one, again)),
+        "texts": one,
+    }
 
 
 def main() -> None:
@@ -59,12 +71,14 @@ def main() -> None:
     gen = Generator(cfg, progress=False)
     specs = list(gen.specs(n=args.n + 8))
     stage = DialogueStage(cfg, gen.pool)
-    requests = [stage.request((s, None), stage.seed((s, None), 0)) for s in specs[:args.n]]
-    warmup = [stage.request((s, None), stage.seed((s, None), 0)) for s in specs[args.n:]]
+    requests = [stage.request((s, None), stage.seed((s, None), 0)) for s in specs[: args.n]]
+    warmup = [stage.request((s, None), stage.seed((s, None), 0)) for s in specs[args.n :]]
     r = trial(cfg, requests, warmup, not args.no_prefix_caching)
     flag = " --no-prefix-caching" if args.no_prefix_caching else ""
-    summary = {"command": f".venv/bin/python evaluations/determinism.py --n {args.n}{flag}",
-               **{k: v for k, v in r.items() if k != "texts"}}
+    summary = {
+        "command": f".venv/bin/python evaluations/determinism.py --n {args.n}{flag}",
+        **{k: v for k, v in r.items() if k != "texts"},
+    }
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     name = "prefix-caching-off" if args.no_prefix_caching else "prefix-caching-on"

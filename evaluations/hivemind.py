@@ -49,7 +49,9 @@ def main() -> None:
     summaries = {}
     for model in a.models:
         # the dialogue is what is compared: template plans and no summaries keep the runs short
-        base = dict(num_dialogues=a.n, seed=a.seed, model__name=model, plan__strategy="template", summary__enabled=False)
+        base = dict(
+            num_dialogues=a.n, seed=a.seed, model__name=model, plan__strategy="template", summary__enabled=False
+        )
         backend = make_backend(load_config(a.config, **base))
         try:
             for resample in (0, 1):
@@ -58,7 +60,9 @@ def main() -> None:
                 Generator(cfg, backend=backend).run(d)
                 rows, summary = load_rows(d)
                 runs[(model, resample)] = {r["id"]: strip_tags(r["dialogue"]) for r in rows}
-                summaries[f"{model} sample {resample}"] = {k: summary[k] for k in ("accepted", "requested", "rejected_by_reason")}
+                summaries[f"{model} sample {resample}"] = {
+                    k: summary[k] for k in ("accepted", "requested", "rejected_by_reason")
+                }
         finally:
             backend.close()
 
@@ -83,10 +87,17 @@ def main() -> None:
         "cross-model, other specs": np.r_[other_specs((m1, 0), (m2, 0)), other_specs((m1, 1), (m2, 1))],
     }
     per_model = {m: round(float(same_spec((m, 0), (m, 1)).mean()), 4) for m in (m1, m2)}
-    res = {"date": str(date.today()), "command": "python evaluations/hivemind.py " + " ".join(sys.argv[1:]),
-           "models": a.models, "n_specs": a.n, "seed": a.seed, "specs_passing_all_runs": len(ids), "runs": summaries,
-           "mean_cosine": {k: {"mean": round(float(v.mean()), 4), "ci95": bootstrap(v)} for k, v in groups.items()},
-           "within_model_same_spec_by_model": per_model}
+    res = {
+        "date": str(date.today()),
+        "command": "python evaluations/hivemind.py " + " ".join(sys.argv[1:]),
+        "models": a.models,
+        "n_specs": a.n,
+        "seed": a.seed,
+        "specs_passing_all_runs": len(ids),
+        "runs": summaries,
+        "mean_cosine": {k: {"mean": round(float(v.mean()), 4), "ci95": bootstrap(v)} for k, v in groups.items()},
+        "within_model_same_spec_by_model": per_model,
+    }
     a.out.mkdir(parents=True, exist_ok=True)
     (a.out / "hivemind.json").write_text(json.dumps(res, indent=2))
 
@@ -98,15 +109,21 @@ def main() -> None:
     fig, ax = plt.subplots(figsize=(7, 3.6))
     names = list(groups)
     means = [res["mean_cosine"][k]["mean"] for k in names]
-    err = np.array([[m - res["mean_cosine"][k]["ci95"][0], res["mean_cosine"][k]["ci95"][1] - m] for k, m in zip(names, means)]).T
+    err = np.array(
+        [[m - res["mean_cosine"][k]["ci95"][0], res["mean_cosine"][k]["ci95"][1] - m] for k, m in zip(names, means)]
+    ).T
     ax.bar(range(4), means, yerr=err, color=["C0", "C3", "C0", "C3"], alpha=0.8)
     ax.set_xticks(range(4), [n.replace(", ", "\n") for n in names], fontsize=8)
     ax.set_ylabel("mean MiniLM cosine")
     ax.set_title(f"{m1} vs {m2}: {len(ids)} specs passing in all runs", fontsize=9)
     fig.tight_layout()
     fig.savefig(a.out / "hivemind.png", dpi=100)
-    lines = [f"`{res['command']}` — {len(ids)} of {a.n} specs passed in all four runs.", "",
-             "| comparison | mean cosine | 95% CI |", "|---|---|---|"]
+    lines = [
+        f"`{res['command']}` — {len(ids)} of {a.n} specs passed in all four runs.",
+        "",
+        "| comparison | mean cosine | 95% CI |",
+        "|---|---|---|",
+    ]
     lines += [f"| {k} | {v['mean']} | {v['ci95']} |" for k, v in res["mean_cosine"].items()]
     (a.out / "hivemind.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -22,10 +22,14 @@ def provenance() -> dict:
 
     # dirty: tracked code or config changed since the commit (published outputs being rewritten do not count)
     dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!evaluations/results")
-    return {"commit": git("rev-parse", "HEAD"), "dirty": bool(dirty),
-            "command": " ".join(shlex.quote(a) for a in [Path(sys.executable).name, *sys.argv]),
-            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {_mem_gb()} GB RAM, Python {platform.python_version()}",
-            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+    return {
+        "commit": git("rev-parse", "HEAD"),
+        "dirty": bool(dirty),
+        "command": " ".join(shlex.quote(a) for a in [Path(sys.executable).name, *sys.argv]),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
+        "{_mem_gb()} GB RAM, Python {platform.python_version()}",
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    }
 
 
 def _mem_gb() -> float | str:

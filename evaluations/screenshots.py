@@ -44,8 +44,11 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "dialoguesynth.cli", "evaluate", str(args.run)], check=True)
     results = {}
     page = view(args.run, out / "view.html")
-    for name, p, size, fragment in (("view", page, (1400, 900), ""), ("view-rejected", page, (1400, 900), "status=rejected"),
-                                    ("report", report, (1200, 3000), "")):
+    for name, p, size, fragment in (
+        ("view", page, (1400, 900), ""),
+        ("view-rejected", page, (1400, 900), "status=rejected"),
+        ("report", report, (1200, 3000), ""),
+    ):
         seen = check_page(p, screenshot=out / f"{name}.png", size=size, fragment=fragment)
         results[name] = {"bytes": p.stat().st_size, **seen.model_dump()}
     shutil.copy(report, out / "report.html")
@@ -54,10 +57,15 @@ def main() -> None:
     results[f"view_{args.scale}_records"] = {"bytes": big.stat().st_size, **seen.model_dump()}
     big.unlink()  # tens of MB of repeated records: the figures are what is published
     ok = all(r["page_error"] is None and not r["console_errors"] and r["ready"] for r in results.values())
-    (out / "pages.json").write_text(json.dumps({**provenance(), "run": str(args.run), "all_clean": ok, "pages": results}, indent=2))
+    (out / "pages.json").write_text(
+        json.dumps({**provenance(), "run": str(args.run), "all_clean": ok, "pages": results}, indent=2)
+    )
     for name, r in results.items():
-        print(f"{name}: {r['bytes'] / 1e6:.2f} MB, ready in {r['page_ms']} ms (Chromium start to DOM {r['seconds']} s), ready={r['ready']}, "
-              f"errors={r['console_errors'] or r['page_error'] or 'none'}")
+        print(
+            f"{name}: {r['bytes'] / 1e6:.2f} MB, ready in {r['page_ms']} ms "
+            f"(Chromium start to DOM {r['seconds']} s), ready={r['ready']}, "
+            f"errors={r['console_errors'] or r['page_error'] or 'none'}"
+        )
     sys.exit(0 if ok else 1)
 
 

@@ -8,18 +8,20 @@ import random
 
 from dialoguesynth.backends.base import Completion, GenRequest
 
-WORDS = ("table coffee train ticket doctor weekend money garden window music salary meeting apartment "
-         "weather dinner holiday bicycle office market phone").split()
+WORDS = (
+    "table coffee train ticket doctor weekend money garden window music salary meeting apartment "
+    "weather dinner holiday bicycle office market phone"
+).split()
 
 
 class FakeBackend:
     model_name = "fake"
 
     def __init__(self, junk_every: int = 0, duplicate_all: bool = False):
-        self.junk_every = junk_every      # every k-th dialogue request returns repetitive junk
+        self.junk_every = junk_every  # every k-th dialogue request returns repetitive junk
         self.duplicate_all = duplicate_all
-        self.calls: list[int] = []        # batch sizes, to check batching
-        self.served: list[str] = []       # the model each request was served as (model.mix)
+        self.calls: list[int] = []  # batch sizes, to check batching
+        self.served: list[str] = []  # the model each request was served as (model.mix)
         self.n = 0
         self.closed = False
 
@@ -31,7 +33,9 @@ class FakeBackend:
             junk = "I will see you there very soon then."
             return f" {junk}\n" + "\n".join(f"#Person{2 if k % 2 else 1}#: {junk}" for k in range(1, n)) + "\n"
         lines = [" " + " ".join(rng.choice(WORDS) for _ in range(8)) + "."]
-        lines += [f"#Person{2 if k % 2 else 1}#: " + " ".join(rng.choice(WORDS) for _ in range(8)) + "." for k in range(1, n)]
+        lines += [
+            f"#Person{2 if k % 2 else 1}#: " + " ".join(rng.choice(WORDS) for _ in range(8)) + "." for k in range(1, n)
+        ]
         return "\n".join(lines) + "\n"
 
     def _one(self, r: GenRequest) -> Completion:
@@ -46,7 +50,9 @@ class FakeBackend:
         else:  # a summary naming a word of the dialogue it follows, as real summaries do
             said = [w.strip(".") for w in r.prompt.rsplit("Summary:", 1)[0].split()[-12:]]
             text = f" #Person1# and #Person2# talk about the {next((w for w in said if w in WORDS), 'plans')}.\n"
-        return Completion(text=text, finish_reason="stop", prompt_tokens=len(r.prompt) // 4, completion_tokens=len(text) // 4)
+        return Completion(
+            text=text, finish_reason="stop", prompt_tokens=len(r.prompt) // 4, completion_tokens=len(text) // 4
+        )
 
     def generate(self, requests, progress=None):
         self.calls.append(len(requests))

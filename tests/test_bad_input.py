@@ -10,7 +10,9 @@ from dialoguesynth.errors import ConfigError
 
 
 def run_cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "dialoguesynth.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "dialoguesynth.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
 
 
 def assert_one_line_error(proc, *needles):
@@ -44,7 +46,9 @@ def test_bad_config(tmp_path, name):
 
 
 def test_missing_config_file(tmp_path):
-    assert_one_line_error(run_cli("specs", "--config", str(tmp_path / "nope.yaml")), "config file not found", "nope.yaml")
+    assert_one_line_error(
+        run_cli("specs", "--config", str(tmp_path / "nope.yaml")), "config file not found", "nope.yaml"
+    )
 
 
 def test_missing_reference_file(tmp_path):
@@ -63,7 +67,10 @@ def test_missing_taxonomy_and_catalog(tmp_path, dialogsum):
 
 def test_missing_model_path(tmp_path, dialogsum):
     cfg = tmp_path / "c.yaml"
-    cfg.write_text(f"reference: {{path: {dialogsum / 'train.jsonl'}}}\nmodel: {{name: ./no/such/model}}\ntopics: {{expand: false}}\n")
+    cfg.write_text(
+        f"reference: {{path: {dialogsum / 'train.jsonl'}}}\nmodel: "
+        f"{{name: ./no/such/model}}\ntopics: {{expand: false}}\n"
+    )
     proc = run_cli("generate", "--config", str(cfg), "--output", str(tmp_path / "out"), "--no-progress")
     assert_one_line_error(proc, "model path", "does not exist")
 

@@ -16,15 +16,39 @@ def test_tiny_benchmark(tmp_path, dialogsum):
     rows = [json.loads(x) for x in (dialogsum / "dev.jsonl").read_text().splitlines()[:12]]
     corpus = tmp_path / "synthetic.jsonl"
     corpus.write_text("".join(json.dumps({"dialogue": r["dialogue"], "summary": r["summary"]}) + "\n" for r in rows))
-    res = CliRunner().invoke(app, ["benchmark", "-s", f"tiny={corpus}", "--real", str(dialogsum / "train.jsonl"),
-                                   "--test", str(dialogsum / "test.jsonl"), "--out", str(tmp_path / "b"),
-                                   "--n-train", "8", "--n-test", "4", "--seeds", "1", "--epochs", "1", "--lr", "1e-4"])
+    res = CliRunner().invoke(
+        app,
+        [
+            "benchmark",
+            "-s",
+            f"tiny={corpus}",
+            "--real",
+            str(dialogsum / "train.jsonl"),
+            "--test",
+            str(dialogsum / "test.jsonl"),
+            "--out",
+            str(tmp_path / "b"),
+            "--n-train",
+            "8",
+            "--n-test",
+            "4",
+            "--seeds",
+            "1",
+            "--epochs",
+            "1",
+            "--lr",
+            "1e-4",
+        ],
+    )
     assert res.exit_code == 0, res.output
     r = json.loads((tmp_path / "b" / "benchmark.json").read_text())
     assert set(r["table"]) == {"zero-shot", "in-domain (real)", "synthetic: tiny"}
     assert r["n_train"] == 8 and r["n_test"] == 4
     for row in r["table"].values():
-        assert 0 <= row["rougeL"]["mean"] <= 100 and row["rougeL"]["ci95"][0] <= row["rougeL"]["mean"] <= row["rougeL"]["ci95"][1]
+        assert (
+            0 <= row["rougeL"]["mean"] <= 100
+            and row["rougeL"]["ci95"][0] <= row["rougeL"]["mean"] <= row["rougeL"]["ci95"][1]
+        )
     assert "ratio_to_in_domain_rougeL" in r["table"]["synthetic: tiny"]
     assert all(isinstance(e["zero-shot"], str) for e in r["examples"])
     assert "| synthetic: tiny |" in (tmp_path / "b" / "benchmark.md").read_text()
@@ -40,10 +64,22 @@ def test_seq2seq_summarizer_trains_and_decodes(tmp_path, dialogsum):
     from dialoguesynth.models import resolve_model
 
     tok = AutoTokenizer.from_pretrained(resolve_model("embedded"))
-    cfg = BartConfig(vocab_size=len(tok), d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
-                     decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=512,
-                     pad_token_id=tok.eos_token_id, bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
-                     decoder_start_token_id=tok.eos_token_id, forced_eos_token_id=None)
+    cfg = BartConfig(
+        vocab_size=len(tok),
+        d_model=32,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=64,
+        decoder_ffn_dim=64,
+        max_position_embeddings=512,
+        pad_token_id=tok.eos_token_id,
+        bos_token_id=tok.bos_token_id,
+        eos_token_id=tok.eos_token_id,
+        decoder_start_token_id=tok.eos_token_id,
+        forced_eos_token_id=None,
+    )
     BartForConditionalGeneration(cfg).save_pretrained(tmp_path / "bart")
     tok.save_pretrained(tmp_path / "bart")
     s = Summarizer(str(tmp_path / "bart"), max_dialogue_tokens=64)

@@ -18,8 +18,10 @@ def cfg_factory_module(dialogsum):
     return lambda **o: load_config(None, reference__path=str(dialogsum / "train.jsonl"), **o)
 
 
-GOOD = (" Hello, are you coming to dinner tonight?\n#Person2#: Yes, I will be there at seven.\n"
-        "#Person1#: Great, bring some bread please.\n#Person2#: Sure, see you then.\n")
+GOOD = (
+    " Hello, are you coming to dinner tonight?\n#Person2#: Yes, I will be there at seven.\n"
+    "#Person1#: Great, bring some bread please.\n#Person2#: Sure, see you then.\n"
+)
 
 
 def verdict(text, spec, finish="stop", **kw):
@@ -31,13 +33,28 @@ def test_good_passes(spec):
     assert verdict(GOOD, spec) is None
 
 
-@pytest.mark.parametrize("text,reason", [
-    (" Hi there friend, how are you doing today?\n#Person1#: I am fine thanks a lot.\n#Person1#: ok then.\n#Person1#: bye now.\n", "wrong_speaker_count"),
-    (" Hello.\n#Person2#: Hi.\n", "too_few_turns"),
-    (" ok ok.\n#Person2#: ok ok.\n#Person1#: ok ok.\n#Person2#: ok ok.\n", "too_short"),
-    (" I am extremely high in extraversion and openness you see, my friend.\n#Person2#: Yes, I am worried about everything you say today.\n#Person1#: Fine, bring bread.\n#Person2#: Sure, see you then.\n", "persona_leakage"),
-    (" Setting: office. Hello, are you coming to dinner?\n#Person2#: Yes, I will be there at seven.\n#Person1#: Great, bring some bread.\n#Person2#: Sure, see you then.\n", "persona_leakage"),
-])
+@pytest.mark.parametrize(
+    "text,reason",
+    [
+        (
+            " Hi there friend, how are you doing today?\n#Person1#: I am "
+            "fine thanks a lot.\n#Person1#: ok then.\n#Person1#: bye now.\n",
+            "wrong_speaker_count",
+        ),
+        (" Hello.\n#Person2#: Hi.\n", "too_few_turns"),
+        (" ok ok.\n#Person2#: ok ok.\n#Person1#: ok ok.\n#Person2#: ok ok.\n", "too_short"),
+        (
+            " I am extremely high in extraversion and openness you see, my friend.\n#Person2#: Yes, I am worried "
+            "about everything you say today.\n#Person1#: Fine, bring bread.\n#Person2#: Sure, see you then.\n",
+            "persona_leakage",
+        ),
+        (
+            " Setting: office. Hello, are you coming to dinner?\n#Person2#: Yes, I will be there "
+            "at seven.\n#Person1#: Great, bring some bread.\n#Person2#: Sure, see you then.\n",
+            "persona_leakage",
+        ),
+    ],
+)
 def test_rejections(spec, text, reason):
     assert verdict(text, spec, min_words=10) == reason
 
@@ -61,5 +78,9 @@ def test_fingerprint_ignores_case_and_spacing():
 
 
 def test_loop_within_a_turn_is_repetitive(spec):
-    loop = " I do not know, " + "you have no idea what you are saying, " * 6 + "\n#Person2#: Well, maybe I do.\n#Person1#: Fine then, tell me.\n#Person2#: Later.\n"
+    loop = (
+        " I do not know, "
+        + "you have no idea what you are saying, " * 6
+        + "\n#Person2#: Well, maybe I do.\n#Person1#: Fine then, tell me.\n#Person2#: Later.\n"
+    )
     assert verdict(loop, spec) == "repetitive"

@@ -49,7 +49,10 @@ def test_text_chat_has_no_audible_features(drawn):
 
 def test_scale_rules_shift_frequencies(drawn):
     _, rows = drawn
-    formal = lambda rs: sum(r["formality"] == "formal" for r in rs) / max(len(rs), 1)
+
+    def formal(rs):
+        return sum(r["formality"] == "formal" for r in rs) / max(len(rs), 1)
+
     strangers = [r for r in rows if r["familiarity"] == "strangers"]
     close = [r for r in rows if r["familiarity"] in ("friends", "family", "partners")]
     assert formal(strangers) > 2 * formal(close)
@@ -86,7 +89,9 @@ def test_catalog_rule_on_later_characteristic_rejected(tmp_path):
 
     d = tmp_path / "contexts"
     shutil.copytree(catalog_dir("contexts"), d)
-    (d / "constraints.yaml").write_text("constraints:\n  - when: {formality: formal}\n    forbid: {medium: [text chat]}\n")
+    (d / "constraints.yaml").write_text(
+        "constraints:\n  - when: {formality: formal}\n    forbid: {medium: [text chat]}\n"
+    )
     with pytest.raises(ConfigError, match="listed earlier"):
         load_context_catalog(d)
     (d / "constraints.yaml").write_text("constraints:\n  - when: {medium: fax}\n    forbid: {location: [home]}\n")

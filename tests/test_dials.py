@@ -3,10 +3,11 @@ The real engine renders a model mix in test_e2e_vllm.py."""
 
 import json
 
+from fakes import FakeBackend
+
 from dialoguesynth.pipeline import Generator
 from dialoguesynth.sampling.specs import SpecSampler
 from dialoguesynth.sampling.subtopics import Taxonomy
-from fakes import FakeBackend
 
 
 def run(cfg, out):
@@ -44,7 +45,9 @@ def test_model_mix_assigns_by_seed_and_records_model(tmp_path, cfg_factory):
     # the engine was switched to each model before rendering its specs (rows name who rendered them)
     assert {"modelA", "modelB"} <= set(fake.served) and fake.served.index("modelB") > fake.served.index("modelA")
     # the mix draws last: every other spec value is unchanged by it
-    plain = {s.id: s for s in Generator(cfg_factory(num_dialogues=20, topics__expand=False), progress=False).specs(n=20)}
+    plain = {
+        s.id: s for s in Generator(cfg_factory(num_dialogues=20, topics__expand=False), progress=False).specs(n=20)
+    }
     assert all(plain[s["id"]].context.model_dump() == s["context"] for s in specs)
 
 

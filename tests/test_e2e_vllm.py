@@ -9,8 +9,8 @@ import datasets
 import pytest
 
 from dialoguesynth.defects import dialogue_defect
-from dialoguesynth.words import vocabulary_of
 from dialoguesynth.parsing import parse_dialogue
+from dialoguesynth.words import vocabulary_of
 
 pytestmark = pytest.mark.engine
 
@@ -89,17 +89,54 @@ def test_model_mix_switches_engines_in_one_process(tmp_path, dialogsum):
 
     folder = resolve_model("embedded")
     mix = {"embedded": 1.0, folder: 1.0}
-    base = dict(num_dialogues=4, topics__expand=False, topics__topics=["shopping"], reference__path=str(dialogsum / "train.jsonl"),
-                model__mix=mix, plan__strategy="template", summary__enabled=False)
+    base = dict(
+        num_dialogues=4,
+        topics__expand=False,
+        topics__topics=["shopping"],
+        reference__path=str(dialogsum / "train.jsonl"),
+        model__mix=mix,
+        plan__strategy="template",
+        summary__enabled=False,
+    )
     # the seed whose fill-gaps specs (what this run renders: fill from index 0, nothing accepted yet) use both models
-    seed = next(s for s in range(100) if len({x.model for x in Generator(load_config(None, seed=s, coverage__fill_gaps=True, **base),
-                                                                          progress=False).spec_sampler().fill(0, 4, [])}) == 2)
+    seed = next(
+        s
+        for s in range(100)
+        if len(
+            {
+                x.model
+                for x in Generator(load_config(None, seed=s, coverage__fill_gaps=True, **base), progress=False)
+                .spec_sampler()
+                .fill(0, 4, [])
+            }
+        )
+        == 2
+    )
     cfg = tmp_path / "mix.yaml"
-    cfg.write_text(f"seed: {seed}\nnum_dialogues: 4\ntopics: {{expand: false, topics: [shopping]}}\n"
-                   f"reference: {{path: {dialogsum / 'train.jsonl'}}}\nplan: {{strategy: template}}\nsummary: {{enabled: false}}\n")
+    cfg.write_text(
+        f"seed: {seed}\nnum_dialogues: 4\ntopics: {{expand: false, topics: [shopping]}}\n"
+        f"reference: {{path: {dialogsum / 'train.jsonl'}}}\nplan: {{strategy: template}}\nsummary: {{enabled: false}}\n"
+    )
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "dialoguesynth.cli", "generate", "-c", str(cfg), "-o", str(out), "--no-progress",
-                           "--fill-gaps", "--model-mix", f"embedded=1,{folder}=1"], capture_output=True, text=True, timeout=1200)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dialoguesynth.cli",
+            "generate",
+            "-c",
+            str(cfg),
+            "-o",
+            str(out),
+            "--no-progress",
+            "--fill-gaps",
+            "--model-mix",
+            f"embedded=1,{folder}=1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     ds = datasets.load_from_disk(str(out))
     rejected = (out / "rejected.jsonl").read_text().splitlines()

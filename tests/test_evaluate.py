@@ -76,8 +76,19 @@ def test_evaluate_plain_jsonl(tmp_path, dialogsum):
     rows[0]["dialogue"] = "#Person1#: ok\n#Person1#: ok"  # fails the structural checks
     corpus = tmp_path / "other_tool.jsonl"
     corpus.write_text("".join(json.dumps({"dialogue": r["dialogue"]}) + "\n" for r in rows))
-    res = CliRunner().invoke(app, ["evaluate", str(corpus), "--reference", str(dialogsum / "test.jsonl"),
-                                   "--self-check-data", str(dialogsum / "train.jsonl"), "--out", str(tmp_path / "rep")])
+    res = CliRunner().invoke(
+        app,
+        [
+            "evaluate",
+            str(corpus),
+            "--reference",
+            str(dialogsum / "test.jsonl"),
+            "--self-check-data",
+            str(dialogsum / "train.jsonl"),
+            "--out",
+            str(tmp_path / "rep"),
+        ],
+    )
     assert res.exit_code == 0, res.output
     report = json.loads((tmp_path / "rep" / "report.json").read_text())
     q = report["quality"]
@@ -106,7 +117,10 @@ def test_judge_wiring_on_fake_engine():
 
         def generate(self, requests, progress=None):
             assert all(r.regex == " [123]" for r in requests)
-            return [Completion(text=" 3" if "Coherence" in r.prompt else " 2" if "traits" in r.prompt else " x") for r in requests]
+            return [
+                Completion(text=" 3" if "Coherence" in r.prompt else " 2" if "traits" in r.prompt else " x")
+                for r in requests
+            ]
 
     rows = [{"dialogue": "#Person1#: hi\n#Person2#: hello", "p1_descriptors": ["blunt"], "p2_descriptors": []}] * 3
     res = judge(rows, Judge())

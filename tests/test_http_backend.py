@@ -41,9 +41,16 @@ class FaultServer:
                 if fault == "drop":
                     self.connection.close()
                     return
-                payload = b"{not json" if fault == "badjson" else json.dumps({
-                    "choices": [{"text": f" echo {body['prompt']}", "finish_reason": "stop"}],
-                    "usage": {"prompt_tokens": 3, "completion_tokens": 2}}).encode()
+                payload = (
+                    b"{not json"
+                    if fault == "badjson"
+                    else json.dumps(
+                        {
+                            "choices": [{"text": f" echo {body['prompt']}", "finish_reason": "stop"}],
+                            "usage": {"prompt_tokens": 3, "completion_tokens": 2},
+                        }
+                    ).encode()
+                )
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
@@ -66,7 +73,9 @@ def server(request):
 
 
 def backend(url, **kw):
-    return OpenAIBackend(ModelConfig(backend="openai", base_url=url, name="m", timeout_s=0.5, concurrency=2), backoff_s=0.01, **kw)
+    return OpenAIBackend(
+        ModelConfig(backend="openai", base_url=url, name="m", timeout_s=0.5, concurrency=2), backoff_s=0.01, **kw
+    )
 
 
 REQS = [GenRequest(prompt=f"p{i}", max_tokens=5, seed=i, regex="x+") for i in range(4)]

@@ -19,8 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def fake_cfg(tmp_path, dialogsum):
     cfg = tmp_path / "c.yaml"
-    cfg.write_text(f"seed: 2\nnum_dialogues: 40\nmodel: {{backend: 'fakes:SlowFakeBackend'}}\n"
-                   f"reference: {{path: {dialogsum / 'train.jsonl'}}}\nrun: {{batch_size: 2}}\n")
+    cfg.write_text(
+        f"seed: 2\nnum_dialogues: 40\nmodel: {{backend: 'fakes:SlowFakeBackend'}}\n"
+        f"reference: {{path: {dialogsum / 'train.jsonl'}}}\nrun: {{batch_size: 2}}\n"
+    )
     return cfg
 
 
@@ -34,8 +36,13 @@ def cli(*args):
 
 def test_ctrl_c_saves_and_exits_cleanly(tmp_path, fake_cfg):
     out = tmp_path / "o"
-    p = subprocess.Popen(cli("generate", "-c", str(fake_cfg), "-o", str(out), "--no-progress"), env=env(),
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen(
+        cli("generate", "-c", str(fake_cfg), "-o", str(out), "--no-progress"),
+        env=env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     records = out / "run" / "records.jsonl"
     deadline = time.monotonic() + 60
     while not (records.exists() and records.stat().st_size) and time.monotonic() < deadline:
@@ -47,8 +54,13 @@ def test_ctrl_c_saves_and_exits_cleanly(tmp_path, fake_cfg):
     assert not (out / "run" / "lock").exists()
     saved = [json.loads(x)["spec"]["id"] for x in records.read_text().splitlines()]
     assert saved
-    done = subprocess.run(cli("generate", "-c", str(fake_cfg), "-o", str(out), "--no-progress"), env=env(),
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        cli("generate", "-c", str(fake_cfg), "-o", str(out), "--no-progress"),
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     ds = datasets.load_from_disk(str(out))
     assert set(saved) <= set(ds["id"])
@@ -69,7 +81,9 @@ def test_disk_full_is_one_line_and_keeps_work(tmp_path, fake_cfg, monkeypatch, c
     monkeypatch.setattr(store.os, "fsync", full)
     monkeypatch.setattr(sys, "path", [str(ROOT / "tests"), *sys.path])
     out = tmp_path / "o"
-    monkeypatch.setattr(sys, "argv", ["dialoguesynth", "generate", "-c", str(fake_cfg), "-o", str(out), "--no-progress"])
+    monkeypatch.setattr(
+        sys, "argv", ["dialoguesynth", "generate", "-c", str(fake_cfg), "-o", str(out), "--no-progress"]
+    )
     with pytest.raises(SystemExit) as e:
         main()
     assert e.value.code == 2
@@ -80,8 +94,9 @@ def test_disk_full_is_one_line_and_keeps_work(tmp_path, fake_cfg, monkeypatch, c
 
 
 def test_garbled_taxonomy_is_rebuilt(tmp_path, cfg_factory):
-    from dialoguesynth.pipeline import Generator
     from fakes import FakeBackend
+
+    from dialoguesynth.pipeline import Generator
 
     cfg = cfg_factory(num_dialogues=4)
     Generator(cfg, backend=FakeBackend(), progress=False).run(tmp_path / "o")

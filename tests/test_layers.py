@@ -16,9 +16,13 @@ def test_labeller_reads_the_cues():
     lab = load_labeller()
     phone = lab.label("#Person1#: Hello, this is Anna speaking. Who's calling?\n#Person2#: Hi, may I speak to Tom?")
     assert phone.medium == "phone call"
-    casual = lab.label("#Person1#: Hey dude, wanna grab a pizza? Yeah?\n#Person2#: Um, yeah, cool, I mean, sure thing, you know.")
+    casual = lab.label(
+        "#Person1#: Hey dude, wanna grab a pizza? Yeah?\n#Person2#: Um, yeah, cool, I mean, sure thing, you know."
+    )
     assert casual.formality == "casual" and "fillers" in casual.speech_features and casual.familiarity == "friends"
-    formal = lab.label("#Person1#: Good morning, sir. May I help you?\n#Person2#: Yes, I would like to open an account, madam.")
+    formal = lab.label(
+        "#Person1#: Good morning, sir. May I help you?\n#Person2#: Yes, I would like to open an account, madam."
+    )
     assert formal.formality == "formal" and formal.medium == "face-to-face" and formal.turns == 2
     assert lab.label("#Person1#: I'm so worried about the exam.\n#Person2#: Don't be.").emotion == "worried"
 
@@ -28,7 +32,9 @@ def generator(dialogsum):
     from dialoguesynth.config import load_config
     from dialoguesynth.pipeline import Generator
 
-    return Generator(load_config(None, reference__path=str(dialogsum / "train.jsonl"), num_dialogues=60, seed=5), progress=False)
+    return Generator(
+        load_config(None, reference__path=str(dialogsum / "train.jsonl"), num_dialogues=60, seed=5), progress=False
+    )
 
 
 def test_exemplars_match_the_spec_and_are_deterministic(generator):
@@ -48,8 +54,8 @@ def test_exemplars_match_the_spec_and_are_deterministic(generator):
 
 
 def test_unmatched_pool_draws_at_random(dialogsum):
-    from dialoguesynth.sampling.exemplars import ExemplarPool, load_reference
     from dialoguesynth.labels import Labels
+    from dialoguesynth.sampling.exemplars import ExemplarPool, load_reference
 
     pool = ExemplarPool(load_reference(dialogsum / "dev.jsonl"), 1100, 14)
     assert pool.match(Draws(1), 3, Labels(medium="phone call"), "x") == pool.draw(Draws(1), 3)
@@ -71,8 +77,13 @@ def test_coherence_passes_real_and_fails_shuffled_and_spliced(real_dialogues):
         texts = [x.split(":", 1)[1] for x in ls]
         rng.shuffle(texts)
         shuffled.append("\n".join(f"{x.split(':', 1)[0]}:{t}" for x, t in zip(ls, texts)))
-    spliced = ["\n".join(x if k % 2 == 0 else lines[(i + 1) % len(lines)][k % len(lines[(i + 1) % len(lines)])]
-                         for k, x in enumerate(ls)) for i, ls in enumerate(lines)]
+    spliced = [
+        "\n".join(
+            x if k % 2 == 0 else lines[(i + 1) % len(lines)][k % len(lines[(i + 1) % len(lines)])]
+            for k, x in enumerate(ls)
+        )
+        for i, ls in enumerate(lines)
+    ]
     real, shuf, spl = coherence(real_dialogues), coherence(shuffled), coherence(spliced)
     assert real["adjacency_gap"] > 0.04 and real["ci95"][0] > 0.02
     assert shuf["ci95"][0] < 0.02 and shuf["adjacency_gap"] < real["adjacency_gap"] - 0.04
@@ -85,7 +96,7 @@ def test_text_probe_finds_a_signal_and_not_noise():
     rng = random.Random(0)
     words = "table coffee train ticket doctor weekend money garden window music".split()
     texts, labels = [], []
-    for i in range(200):
+    for _ in range(200):
         y = rng.choice(["phone", "face"])
         cue = "hello who is calling" if y == "phone" else "nice to see you here"
         texts.append(" ".join(rng.choice(words) for _ in range(12)) + (" " + cue if rng.random() < 0.8 else ""))
@@ -101,7 +112,10 @@ def test_subtopic_sources_mix_and_report_rejections(cfg_factory):
     tax, warnings = build_taxonomy(cfg_factory(topics__sources=["catalog", "reference"], topics__subtopics_per_topic=3))
     assert not warnings
     assert tax.source == "catalog+reference"
-    assert tax.subtopics["seeing a doctor"][:3] == ["a persistent cough that will not go away", "a yearly check-up",
-                                                     "a sprained ankle after football"]
+    assert tax.subtopics["seeing a doctor"][:3] == [
+        "a persistent cough that will not go away",
+        "a yearly check-up",
+        "a sprained ankle after football",
+    ]
     assert "see a doctor" in tax.subtopics["seeing a doctor"]  # DialogSum's own label, under its topic
     assert ("job interview", "the topic itself") in tax.rejected["job interview"]

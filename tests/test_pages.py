@@ -7,14 +7,16 @@ import json
 import re
 
 import pytest
+from fakes import FakeBackend
 from typer.testing import CliRunner
 
 from dialoguesynth.cli import app
 from dialoguesynth.pagecheck import check_page, chromium
 from dialoguesynth.pipeline import Generator
-from fakes import FakeBackend
 
-needs_chromium = pytest.mark.skipif(chromium() is None, reason="Chromium not installed (make test installs Debian's chromium)")
+needs_chromium = pytest.mark.skipif(
+    chromium() is None, reason="Chromium not installed (make test installs Debian's chromium)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +24,13 @@ def run(tmp_path_factory, dialogsum):
     from dialoguesynth.config import load_config
 
     out = tmp_path_factory.mktemp("pages") / "run"
-    cfg = load_config(None, num_dialogues=24, run__batch_size=24, reference__path=str(dialogsum / "train.jsonl"),
-                      checks__max_retries=0)
+    cfg = load_config(
+        None,
+        num_dialogues=24,
+        run__batch_size=24,
+        reference__path=str(dialogsum / "train.jsonl"),
+        checks__max_retries=0,
+    )
     Generator(cfg, backend=FakeBackend(junk_every=5), progress=False).run(out)
     return out
 
@@ -74,7 +81,7 @@ def test_report_page_is_self_contained_with_samples_and_rejections(run, tmp_path
 
     evaluate(run, dialogsum / "dev.jsonl", tmp_path / "rep", max_n=60, seed=0)
     html = (tmp_path / "rep" / "report.html").read_text()
-    assert "Headline figures" in html and "data:image/png;base64," in html and "<img src=\"shapes.png\"" not in html
+    assert "Headline figures" in html and "data:image/png;base64," in html and '<img src="shapes.png"' not in html
     assert html.count("class='spec'") >= 5  # seeded-random dialogues with their specs, and rejected examples
     assert "Rejected: one example per reason" in html and "dialogue: repetitive" in html
     assert "`" not in re.sub(r"<pre>.*?</pre>", "", html, flags=re.S)  # no raw markdown backticks

@@ -44,7 +44,9 @@ def test_json_list_variants():
 
 
 def test_check_subtopics_keeps_unique_situations():
-    out = check_subtopics(["buying shoes online", "Buying  shoes online", "shopping", "x", "a  faulty kettle"], "shopping", 5)
+    out = check_subtopics(
+        ["buying shoes online", "Buying  shoes online", "shopping", "x", "a  faulty kettle"], "shopping", 5
+    )
     assert out.kept == ["buying shoes online", "a faulty kettle"]
     assert [r for _, r in out.rejected] == ["a duplicate", "the topic itself", "a single word, not a situation"]
 
@@ -55,7 +57,7 @@ def test_line():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("#Person12: \nabc[]{}\",")) | st.characters(), max_size=400))
+@given(st.text(alphabet=st.sampled_from(list('#Person12: \nabc[]{}",')) | st.characters(), max_size=400))
 def test_parsers_never_crash(text):
     turns, reason = parse_dialogue(text)
     assert (reason is None) == bool(turns)
@@ -71,7 +73,9 @@ def test_turns_regex():
     from dialoguesynth.stages.dialogue import turns_regex
 
     r = turns_regex(3)
-    assert re.fullmatch(r, " Hi there, how are you today?\n#Person2#: Fine, thanks, I am doing well: really.\n#Person1#: Ok.\n")
+    assert re.fullmatch(
+        r, " Hi there, how are you today?\n#Person2#: Fine, thanks, I am doing well: really.\n#Person1#: Ok.\n"
+    )
     assert not re.fullmatch(r, " Firstname: Jack.\n#Person2#: Fine.\n#Person1#: Ok.\n")  # echoed label
     assert not re.fullmatch(r, " Hi.\n#Person2#: Fine.\n")  # two turns, not three
     assert not re.fullmatch(r, " Hi.\n#Person1#: Fine.\n#Person2#: Ok.\n")  # speakers must alternate
@@ -90,10 +94,18 @@ def test_turns_regex_realises_lengths_and_phrases():
     r = turns_regex(3, lengths=((1, 20), (30, 60)), openers={1: ["Um,", "Well..."]})
     assert re.fullmatch(r, " Hi there.\n#Person2#: Um, well I was thinking we could go for a walk.\n#Person1#: Sure.\n")
     assert re.fullmatch(r, " Hi there.\n#Person2#: Well... I was thinking we could go for a walk.\n#Person1#: Sure.\n")
-    assert not re.fullmatch(r, " Hi there.\n#Person2#: I was thinking we could go for a walk today.\n#Person1#: Sure.\n")  # no phrase
-    assert not re.fullmatch(r, " Hi there.\n#Person2#: Umbrellas are what we could sell at the market.\n#Person1#: Sure.\n")
+    assert not re.fullmatch(
+        r, " Hi there.\n#Person2#: I was thinking we could go for a walk today.\n#Person1#: Sure.\n"
+    )  # no phrase
+    assert not re.fullmatch(
+        r, " Hi there.\n#Person2#: Umbrellas are what we could sell at the market.\n#Person1#: Sure.\n"
+    )
     assert not re.fullmatch(r, " Hi there.\n#Person2#: Um, no.\n#Person1#: Sure.\n")  # Person2 too brief
-    assert not re.fullmatch(r, " Hi there, I have been waiting here for ages.\n#Person2#: Um, well I was thinking we could go.\n#Person1#: Sure.\n")
+    assert not re.fullmatch(
+        r,
+        " Hi there, I have been waiting here for ages.\n#Person2#: "
+        "Um, well I was thinking we could go.\n#Person1#: Sure.\n",
+    )
     r = turns_regex(2, openers={0: ["Hello, this is"]})
     assert re.fullmatch(r, " Hello, this is Tom from the bank.\n#Person2#: Hi Tom.\n")
     assert not re.fullmatch(r, " Hello, this is Tom: the bank.\n#Person2#: Hi Tom.\n")  # no label after a phrase
@@ -116,7 +128,9 @@ def test_realised_phrases_follow_the_spec_and_its_seed(cfg_factory):
         if emotion and c.medium == "face-to-face" and c.formality == "neutral":
             assert set(openers[0]) <= set(emotion)  # Person1's mood takes the first free Person1 turn
         if not c.speech_features:
-            assert not any(set(p) & {x for v in cat.phrases["speech_features"].values() for x in v} for p in openers.values())
+            assert not any(
+                set(p) & {x for v in cat.phrases["speech_features"].values() for x in v} for p in openers.values()
+            )
         assert not turn_openers(spec, cat, context=False, speech=False)
     # the labeller reads each realised field back off its phrase
     from dialoguesynth.labels import load_labeller
@@ -127,4 +141,6 @@ def test_realised_phrases_follow_the_spec_and_its_seed(cfg_factory):
             assert lab.label(f"#Person1#: {p}. The trip is on Monday.\n#Person2#: I see.").emotion == mood, p
     for feature, phrases in cat.phrases["speech_features"].items():
         for p in phrases:
-            assert feature in lab.label(f"#Person1#: {p} the trip is on Monday.\n#Person2#: {p} I see.").speech_features, p
+            assert (
+                feature in lab.label(f"#Person1#: {p} the trip is on Monday.\n#Person2#: {p} I see.").speech_features
+            ), p

@@ -5,10 +5,10 @@ import json
 
 import datasets
 import pytest
+from fakes import FakeBackend
 
 from dialoguesynth.errors import RunError
 from dialoguesynth.pipeline import Generator
-from fakes import FakeBackend
 
 
 def gen(cfg, backend=None, **kw):
@@ -112,7 +112,9 @@ def test_run_lock(tmp_path, cfg_factory):
 
 def test_template_plan_and_ablations(tmp_path, cfg_factory):
     fake = FakeBackend()
-    ds = gen(cfg_factory(num_dialogues=4, plan__strategy="template", personas__enabled=False, topics__expand=False), fake).run(tmp_path / "o")
+    ds = gen(
+        cfg_factory(num_dialogues=4, plan__strategy="template", personas__enabled=False, topics__expand=False), fake
+    ).run(tmp_path / "o")
     assert fake.calls == [4, 4]  # no subtopic or plan calls
     assert "Person1 (Person1)" in ds[0]["plan"] and ds[0]["p1_name"] == ""
     assert ds[0]["subtopic"] == ds[0]["topic"]
@@ -129,14 +131,18 @@ def test_push_to_hub_reaches_the_call(tmp_path, cfg_factory, monkeypatch):
     monkeypatch.setattr(datasets.Dataset, "push_to_hub", lambda self, repo, **kw: pushed.append((repo, len(self))))
     cfg = tmp_path / "c.yaml"
     cfg.write_text(f"num_dialogues: 3\nreference: {{path: {cfg_factory().reference.path}}}\n")
-    res = CliRunner().invoke(app, ["generate", "-c", str(cfg), "-o", str(tmp_path / "o"), "--push-to-hub", "me/corpus", "--no-progress"])
+    res = CliRunner().invoke(
+        app, ["generate", "-c", str(cfg), "-o", str(tmp_path / "o"), "--push-to-hub", "me/corpus", "--no-progress"]
+    )
     assert res.exit_code == 0, res.output
     assert pushed == [("me/corpus", 3)]
 
 
 def test_llm_persona_lines(tmp_path, cfg_factory):
     fake = FakeBackend()
-    ds = gen(cfg_factory(num_dialogues=3, personas__llm_description=True, topics__expand=False), fake).run(tmp_path / "o")
+    ds = gen(cfg_factory(num_dialogues=3, personas__llm_description=True, topics__expand=False), fake).run(
+        tmp_path / "o"
+    )
     assert fake.calls[0] == 6  # two speakers per spec, one batched call
     assert ds[0]["p1_persona_line"] and ds[0]["p2_persona_line"]
     assert json.loads(ds[0]["spec_json"])["personas"][0]["description"] == ds[0]["p1_persona_line"]

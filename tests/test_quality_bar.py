@@ -8,27 +8,49 @@ import pytest
 
 from dialoguesynth.copying import ReferenceIndex, containment, grams
 from dialoguesynth.defects import dialogue_defect, summary_defect
-from dialoguesynth.words import vocabulary_of
 from dialoguesynth.parsing import parse_dialogue
 from dialoguesynth.stages.subtopics import check_subtopics, prompt_examples, subtopic_problem
+from dialoguesynth.words import vocabulary_of
 
 
 def turns(text):
     return parse_dialogue(text, opener="")[0]
 
 
-OK = "#Person1#: Hello, how can I help you?\n#Person2#: I'd like to return this jacket.\n#Person1#: Do you have the receipt?\n#Person2#: Yes, here it is."
+OK = (
+    "#Person1#: Hello, how can I help you?\n#Person2#: I'd like to return this jacket.\n"
+    "#Person1#: Do you have the receipt?\n#Person2#: Yes, here it is."
+)
 
 
-@pytest.mark.parametrize("dialogue,reason", [
-    ("#Person1#: Hi.\n#Person2#: Julie Johansen, 51, female, talking, 3.5\n#Person1#: Nice.\n#Person2#: Yes.", "header_echo"),
-    ("#Person1#: Tone: casual. Hi.\n#Person2#: Hello there.\n#Person1#: Nice.\n#Person2#: Yes.", "header_echo"),
-    ("#Person1#: YOU'RE A PRESIDENT NOW\n#Person2#: What do you mean?\n#Person1#: Nothing.\n#Person2#: Okay.", "all_caps"),
-    ("#Person1#: panea\n#Person2#: What do you mean?\n#Person1#: Nothing.\n#Person2#: Okay.", "garbled_opener"),
-    ("#Person1#: Sarah Brown\n#Person2#: What do you mean?\n#Person1#: Nothing at all.\n#Person2#: Okay.", "label_like_turn"),
-    ("#Person1#: Hi there.\n#Person2#: whiskey, mango, ambitious goal\n#Person1#: Nothing.\n#Person2#: Okay.", "word_list_turn"),
-    ("#Person1#: I want a refund of a refund of a refund of a refund of a refund.\n#Person2#: No.\n#Person1#: Why?\n#Person2#: Policy.", "loop"),
-])
+@pytest.mark.parametrize(
+    "dialogue,reason",
+    [
+        (
+            "#Person1#: Hi.\n#Person2#: Julie Johansen, 51, female, talking, 3.5\n#Person1#: Nice.\n#Person2#: Yes.",
+            "header_echo",
+        ),
+        ("#Person1#: Tone: casual. Hi.\n#Person2#: Hello there.\n#Person1#: Nice.\n#Person2#: Yes.", "header_echo"),
+        (
+            "#Person1#: YOU'RE A PRESIDENT NOW\n#Person2#: What do you mean?\n#Person1#: Nothing.\n#Person2#: Okay.",
+            "all_caps",
+        ),
+        ("#Person1#: panea\n#Person2#: What do you mean?\n#Person1#: Nothing.\n#Person2#: Okay.", "garbled_opener"),
+        (
+            "#Person1#: Sarah Brown\n#Person2#: What do you mean?\n#Person1#: Nothing at all.\n#Person2#: Okay.",
+            "label_like_turn",
+        ),
+        (
+            "#Person1#: Hi there.\n#Person2#: whiskey, mango, ambitious goal\n#Person1#: Nothing.\n#Person2#: Okay.",
+            "word_list_turn",
+        ),
+        (
+            "#Person1#: I want a refund of a refund of a refund of a refund of "
+            "a refund.\n#Person2#: No.\n#Person1#: Why?\n#Person2#: Policy.",
+            "loop",
+        ),
+    ],
+)
 def test_defects_are_rejected(dialogue, reason):
     assert dialogue_defect(turns(dialogue), None, frozenset({"hi", "what", "nothing", "sarah", "brown"})) == reason
 
@@ -37,13 +59,19 @@ def test_a_plain_dialogue_passes():
     assert dialogue_defect(turns(OK), None, None) is None
 
 
-@pytest.mark.parametrize("summary,reason", [
-    ("#Person1#: I'm sorry, I'm sorry.", "summary_is_a_turn"),
-    ("I am going to the restaurant.", "summary_is_a_turn"),
-    ("#Person1# and #Person2# discuss quantum chromodynamics.", "summary_off_dialogue"),
-    ("#Person2# returns a jacket. She returns a jacket. She returns a jacket. She returns a jacket.", "summary_loop"),
-    ("#Person2# returns a jacket with the receipt.", None),
-])
+@pytest.mark.parametrize(
+    "summary,reason",
+    [
+        ("#Person1#: I'm sorry, I'm sorry.", "summary_is_a_turn"),
+        ("I am going to the restaurant.", "summary_is_a_turn"),
+        ("#Person1# and #Person2# discuss quantum chromodynamics.", "summary_off_dialogue"),
+        (
+            "#Person2# returns a jacket. She returns a jacket. She returns a jacket. She returns a jacket.",
+            "summary_loop",
+        ),
+        ("#Person2# returns a jacket with the receipt.", None),
+    ],
+)
 def test_summary_defects(summary, reason):
     assert summary_defect(summary, OK) == reason
 
@@ -57,8 +85,10 @@ def dialogsum_rows(dialogsum):
 def test_real_dialogsum_passes_the_defect_checks(dialogsum, dialogsum_rows):
     with (dialogsum / "train.jsonl").open() as f:
         vocab = vocabulary_of(json.loads(line)["dialogue"] for line in f)
-    flagged = sum(bool(dialogue_defect(turns(r["dialogue"]), None, vocab) or summary_defect(r["summary"], r["dialogue"]))
-                  for r in dialogsum_rows)
+    flagged = sum(
+        bool(dialogue_defect(turns(r["dialogue"]), None, vocab) or summary_defect(r["summary"], r["dialogue"]))
+        for r in dialogsum_rows
+    )
     assert flagged / len(dialogsum_rows) <= 0.015  # calibrated on train: 0.64 % of dialogues, 0.3 % of summaries
 
 
@@ -66,23 +96,29 @@ def test_copy_check_finds_copies_not_chance_overlap(dialogsum_rows):
     dialogues = [r["dialogue"] for r in dialogsum_rows]
     index = ReferenceIndex(dialogues[:400])
     assert index.copied(dialogues[10]) == 1.0
-    half = "\n".join(dialogues[20].splitlines()[:4]) + "\n#Person1#: That sounds lovely, see you at the station tomorrow then."
+    half = (
+        "\n".join(dialogues[20].splitlines()[:4])
+        + "\n#Person1#: That sounds lovely, see you at the station tomorrow then."
+    )
     assert index.copied(half) > 0.3
     rng = random.Random(0)
     chance = [containment(d, set().union(*(grams(x) for x in rng.sample(dialogues[:400], 3)))) for d in dialogues[400:]]
     assert sum(c > 0.1 for c in chance) <= 1  # different real dialogues almost never share 10 % of 8-grams
 
 
-@pytest.mark.parametrize("candidate,topic,problem", [
-    ("returning a faulty phone", "seeing a doctor", "copied from the prompt"),
-    ("mango", "checking in at a hotel", "a single word, not a situation"),
-    ("getting a refund of a refund of a refund of a [1", "office talk", "a fragment (stray symbols or digits)"),
-    ("getting a refund of a", "office talk", "a fragment (cut off)"),
-    ("I need a new phone", "shopping", "a first-person clause"),
-    ("subtopic one", "shopping", "a placeholder"),
-    ("Sarah Brown", "office talk", "a title or name, not a situation"),
-    ("a broken printer before a presentation", "office talk", None),
-])
+@pytest.mark.parametrize(
+    "candidate,topic,problem",
+    [
+        ("returning a faulty phone", "seeing a doctor", "copied from the prompt"),
+        ("mango", "checking in at a hotel", "a single word, not a situation"),
+        ("getting a refund of a refund of a refund of a [1", "office talk", "a fragment (stray symbols or digits)"),
+        ("getting a refund of a", "office talk", "a fragment (cut off)"),
+        ("I need a new phone", "shopping", "a first-person clause"),
+        ("subtopic one", "shopping", "a placeholder"),
+        ("Sarah Brown", "office talk", "a title or name, not a situation"),
+        ("a broken printer before a presentation", "office talk", None),
+    ],
+)
 def test_subtopic_check(candidate, topic, problem):
     assert subtopic_problem(candidate, topic, prompt_examples("v3")) == problem
 

@@ -14,11 +14,26 @@ pytestmark = pytest.mark.engine
 def test_generate_on_local_ray_and_resume(tmp_path, dialogsum):
     pytest.importorskip("ray")
     cfg = tmp_path / "ray.yaml"
-    cfg.write_text(f"seed: 5\nnum_dialogues: 4\ntopics: {{expand: false, topics: [shopping, travel]}}\n"
-                   f"reference: {{path: {dialogsum / 'train.jsonl'}}}\nplan: {{strategy: template}}\nrun: {{batch_size: 2}}\n")
+    cfg.write_text(
+        f"seed: 5\nnum_dialogues: 4\ntopics: {{expand: false, topics: [shopping, travel]}}\n"
+        f"reference: {{path: {dialogsum / 'train.jsonl'}}}\nplan: {{strategy: template}}\nrun: {{batch_size: 2}}\n"
+    )
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "dialoguesynth.cli", "generate", "-c", str(cfg), "-o", str(out), "--no-progress",
-           "--engine", "ray", "--ray-workers", "1"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "dialoguesynth.cli",
+        "generate",
+        "-c",
+        str(cfg),
+        "-o",
+        str(out),
+        "--no-progress",
+        "--engine",
+        "ray",
+        "--ray-workers",
+        "1",
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
     assert proc.returncode == 0, proc.stderr[-3000:]
     ds = datasets.load_from_disk(str(out))

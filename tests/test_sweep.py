@@ -2,24 +2,30 @@
 evaluations/results/ ran on the real embedded model."""
 
 import pytest
+from fakes import FakeBackend
 
 from dialoguesynth.catalogs import load_context_catalog
 from dialoguesynth.errors import ConfigError
 from dialoguesynth.sweep import load_sweep, run_sweep
-from fakes import FakeBackend
 
 
 def test_sweep_grid_bars_and_plots(tmp_path, dialogsum):
     path = tmp_path / "sweep.yaml"
     base = tmp_path / "base.yaml"
-    base.write_text(f"reference: {{path: {dialogsum / 'train.jsonl'}}}\ntopics: {{expand: false, topics: [shopping, travel]}}\n")
-    path.write_text("base: base.yaml\nnum_dialogues: 12\ngrid:\n  render.temperature: [0.5, 1.0]\n  personas.sd_scale: [1.0]\n"
-                    "quality_bars:\n  default: {}\n  strict: {min_words: 100000}\n")
+    base.write_text(
+        f"reference: {{path: {dialogsum / 'train.jsonl'}}}\ntopics: {{expand: false, topics: [shopping, travel]}}\n"
+    )
+    path.write_text(
+        "base: base.yaml\nnum_dialogues: 12\ngrid:\n  render.temperature: [0.5, 1.0]\n  personas.sd_scale: [1.0]\n"
+        "quality_bars:\n  default: {}\n  strict: {min_words: 100000}\n"
+    )
     media = load_context_catalog().characteristics["medium"].values
     sc = load_sweep(path)
     r = run_sweep(sc, tmp_path / "out", progress=False, backend=FakeBackend(), log=lambda m: None)
-    assert [c["dials"] for c in r["cells"]] == [{"render.temperature": 0.5, "personas.sd_scale": 1.0},
-                                               {"render.temperature": 1.0, "personas.sd_scale": 1.0}]
+    assert [c["dials"] for c in r["cells"]] == [
+        {"render.temperature": 0.5, "personas.sd_scale": 1.0},
+        {"render.temperature": 1.0, "personas.sd_scale": 1.0},
+    ]
     for c in r["cells"]:
         d, s = c["bars"]["default"], c["bars"]["strict"]
         assert d["passed"] == c["accepted_by_run"] and 0 < d["pass_rate"] <= 1

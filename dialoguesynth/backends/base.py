@@ -13,7 +13,9 @@ class GenRequest(BaseModel):
     max_tokens: int
     temperature: float = 0.8
     top_p: float = 1.0
-    repetition_penalty: float = Field(1.0, description="> 1 discourages tokens already in prompt or output (vLLM's meaning)")
+    repetition_penalty: float = Field(
+        1.0, description="> 1 discourages tokens already in prompt or output (vLLM's meaning)"
+    )
     stop: list[str] = Field(default_factory=list)
     seed: int | None = None
     regex: str | None = Field(None, description="constrain the output to this regex (guided decoding)")

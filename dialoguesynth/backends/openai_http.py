@@ -26,13 +26,19 @@ class OpenAIBackend:
         self.backoff_s = backoff_s
         key = os.environ.get(cfg.api_key_env, "EMPTY")
         self._tripped = threading.Event()  # circuit breaker: set once a request exhausted its retries
-        self.client = httpx.Client(base_url=cfg.base_url.rstrip("/"), timeout=cfg.timeout_s,
-                                   headers={"Authorization": f"Bearer {key}"})
+        self.client = httpx.Client(
+            base_url=cfg.base_url.rstrip("/"), timeout=cfg.timeout_s, headers={"Authorization": f"Bearer {key}"}
+        )
 
     def _body(self, r: GenRequest) -> dict:
-        body = {"model": self.model_name, "prompt": r.prompt, "max_tokens": r.max_tokens,
-                "temperature": r.temperature, "top_p": r.top_p,
-                **({"repetition_penalty": r.repetition_penalty} if r.repetition_penalty != 1.0 else {})}
+        body = {
+            "model": self.model_name,
+            "prompt": r.prompt,
+            "max_tokens": r.max_tokens,
+            "temperature": r.temperature,
+            "top_p": r.top_p,
+            **({"repetition_penalty": r.repetition_penalty} if r.repetition_penalty != 1.0 else {}),
+        }
         if r.stop:
             body["stop"] = r.stop
         if r.seed is not None:
@@ -47,26 +53,37 @@ class OpenAIBackend:
         last = ""
         for attempt in range(self.max_attempts):
             if self._tripped.is_set():
-                raise ModelError(f"the server at {self.cfg.base_url} is failing; stopped (progress is saved, rerun to resume)")
+                raise ModelError(
+                    f"the server at {self.cfg.base_url} is failing; stopped (progress is saved, rerun to resume)"
+                )
             try:
                 resp = self.client.post("/completions", json=self._body(r))
                 if resp.status_code in RETRY_STATUS:
                     last = f"HTTP {resp.status_code}"
                 elif resp.status_code >= 400:
-                    raise ModelError(f"the server at {self.cfg.base_url} refused the request: HTTP {resp.status_code} {resp.text[:200]}")
+                    raise ModelError(
+                        f"the server at {self.cfg.base_url} refused the "
+                        f"request: HTTP {resp.status_code} {resp.text[:200]}"
+                    )
                 else:
                     data = resp.json()
                     choice = data["choices"][0]
                     usage = data.get("usage") or {}
-                    return Completion(text=choice.get("text") or "", finish_reason=choice.get("finish_reason"),
-                                      prompt_tokens=int(usage.get("prompt_tokens") or 0),
-                                      completion_tokens=int(usage.get("completion_tokens") or 0))
+                    return Completion(
+                        text=choice.get("text") or "",
+                        finish_reason=choice.get("finish_reason"),
+                        prompt_tokens=int(usage.get("prompt_tokens") or 0),
+                        completion_tokens=int(usage.get("completion_tokens") or 0),
+                    )
             except (httpx.TransportError, ValueError, KeyError, IndexError, TypeError) as exc:
                 last = f"{type(exc).__name__}: {exc}"
             # exponential backoff with full jitter
             time.sleep(random.uniform(0, self.backoff_s * 2**attempt))
         self._tripped.set()
-        raise ModelError(f"the server at {self.cfg.base_url} failed {self.max_attempts} times (last: {last}); progress is saved, rerun to resume")
+        raise ModelError(
+            f"the server at {self.cfg.base_url} failed {self.max_attempts} "
+            f"times (last: {last}); progress is saved, rerun to resume"
+        )
 
     def generate(self, requests: list[GenRequest], progress: ProgressFn | None = None) -> list[Completion]:
         self._tripped.clear()

@@ -28,7 +28,9 @@ class VLLMBackend:
         try:
             from vllm import LLM
         except ImportError as exc:
-            raise ModelError(f"vLLM is not installed or broken ({exc}); run `make install` (CPU) or pip install 'dialoguesynth[gpu]'") from None
+            raise ModelError(
+                f"vLLM is not installed or broken ({exc}); run `make install` (CPU) or pip install 'dialoguesynth[gpu]'"
+            ) from None
         self.model_name = model_path
         try:
             self.llm = LLM(
@@ -45,7 +47,10 @@ class VLLMBackend:
                 disable_log_stats=True,
             )
         except Exception as exc:  # vLLM raises many types; the user needs one line
-            raise ModelError(f"vLLM could not load model {model_path}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from exc
+            raise ModelError(
+                f"vLLM could not load model {model_path}: "
+                f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+            ) from exc
         self.tokenizer = self.llm.get_tokenizer()
 
     def _params(self, r: GenRequest):
@@ -58,15 +63,23 @@ class VLLMBackend:
         elif r.json_schema is not None:
             structured = StructuredOutputsParams(json=r.json_schema)
         return SamplingParams(
-            temperature=r.temperature, top_p=r.top_p, max_tokens=r.max_tokens, repetition_penalty=r.repetition_penalty,
-            stop=r.stop or None, seed=r.seed, structured_outputs=structured,
+            temperature=r.temperature,
+            top_p=r.top_p,
+            max_tokens=r.max_tokens,
+            repetition_penalty=r.repetition_penalty,
+            stop=r.stop or None,
+            seed=r.seed,
+            structured_outputs=structured,
         )
 
     def generate(self, requests: list[GenRequest], progress: ProgressFn | None = None) -> list[Completion]:
         if not requests:
             return []
-        outs = self.llm.generate([r.prompt for r in requests], [self._params(r) for r in requests],
-                                 use_tqdm=_tqdm_bridge(progress) if progress else False)
+        outs = self.llm.generate(
+            [r.prompt for r in requests],
+            [self._params(r) for r in requests],
+            use_tqdm=_tqdm_bridge(progress) if progress else False,
+        )
         return [
             Completion(
                 text=o.outputs[0].text,

@@ -37,7 +37,9 @@ def pairs_from(path: str | Path, n: int | None = None, seed: int = 0) -> list[Pa
 
 def test_items(path: str | Path, n: int, seed: int = 0) -> list[TestItem]:
     """DialogSum test layout: ``summary1..3`` (falls back to ``summary``)."""
-    items = [TestItem(id=r.id, dialogue=r.dialogue, references=r.references) for r in load_reference(path) if r.references]
+    items = [
+        TestItem(id=r.id, dialogue=r.dialogue, references=r.references) for r in load_reference(path) if r.references
+    ]
     if not items:
         raise ConfigError(f"{path} has no rows with a dialogue and reference summaries")
     return random.Random(seed).sample(items, min(n, len(items)))

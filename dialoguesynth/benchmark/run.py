@@ -76,7 +76,9 @@ def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
     t0 = time.monotonic()
 
     def evaluate(name: str, summarizer: Summarizer) -> None:
-        preds = summarizer.summarize([t.dialogue for t in test], num_beams=cfg.num_beams, max_new_tokens=cfg.max_new_tokens)
+        preds = summarizer.summarize(
+            [t.dialogue for t in test], num_beams=cfg.num_beams, max_new_tokens=cfg.max_new_tokens
+        )
         scores.setdefault(name, []).append(item_scores(preds, refs))
         predictions.setdefault(name, []).append(preds)
         log(f"[{time.monotonic() - t0:6.0f}s] {name}: ROUGE-L {scores[name][-1]['rougeL'].mean():.2f}")
@@ -91,7 +93,10 @@ def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
         for name, pairs in conditions.items():
             s = summarizer()
             losses = s.train(pairs, epochs=cfg.epochs, lr=cfg.lr, batch_size=cfg.batch_size, seed=seed)
-            log(f"[{time.monotonic() - t0:6.0f}s] {name} seed {seed}: {len(losses)} steps, loss {losses[0]:.2f} → {losses[-1]:.2f}")
+            log(
+                f"[{time.monotonic() - t0:6.0f}s] {name} seed {seed}: "
+                f"{len(losses)} steps, loss {losses[0]:.2f} → {losses[-1]:.2f}"
+            )
             evaluate(name, s)
             del s
 
@@ -108,12 +113,24 @@ def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
             row["ratio_to_in_domain_rougeL"] = {"mean": round(r, 4), "ci95": [round(lo, 4), round(hi, 4)]}
             zero_l = float(np.mean(zero[0]["rougeL"]))
             real_l = float(np.mean([s["rougeL"].mean() for s in real]))
-            row["gain_over_zero_shot_rougeL"] = round(float(np.mean([s["rougeL"].mean() for s in per_seed])) - zero_l, 3)
+            row["gain_over_zero_shot_rougeL"] = round(
+                float(np.mean([s["rougeL"].mean() for s in per_seed])) - zero_l, 3
+            )
             row["share_of_in_domain_gain"] = round((row["gain_over_zero_shot_rougeL"]) / max(real_l - zero_l, 1e-9), 4)
         table[name] = row
-    result = {"config": json.loads(cfg.model_dump_json()), "n_train": n_train, "n_test": len(test), "model": model_path,
-              "wall_s": round(time.monotonic() - t0, 1), "versions": _versions(), "table": table,
-              "examples": [{"id": t.id, "references": t.references, **{k: v[0][i] for k, v in predictions.items()}} for i, t in enumerate(test[:5])]}
+    result = {
+        "config": json.loads(cfg.model_dump_json()),
+        "n_train": n_train,
+        "n_test": len(test),
+        "model": model_path,
+        "wall_s": round(time.monotonic() - t0, 1),
+        "versions": _versions(),
+        "table": table,
+        "examples": [
+            {"id": t.id, "references": t.references, **{k: v[0][i] for k, v in predictions.items()}}
+            for i, t in enumerate(test[:5])
+        ],
+    }
     (out / "benchmark.json").write_text(json.dumps(result, indent=2))
     (out / "benchmark.md").write_text(to_markdown(result))
     return result
@@ -138,12 +155,16 @@ def _subsample(pairs, n, seed):
 
 
 def to_markdown(r: dict) -> str:
-    lines = [f"Training pairs per condition: {r['n_train']}; test dialogues: {r['n_test']} (3 references each); "
-             f"seeds: {r['config']['seeds']}; model `{r['config']['model']}`"
-             f" ({'LoRA r=' + str(r['config']['lora_r']) if r['config'].get('lora_r') else 'full fine-tune'}, "
-             f"{r['config']['epochs']} epochs, lr {r['config']['lr']}); wall {r['wall_s']} s.", "",
-             "| condition | ROUGE-1 | ROUGE-2 | ROUGE-L | MiniLM cos | synthetic / in-domain (ROUGE-L) | share of in-domain gain |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        f"Training pairs per condition: {r['n_train']}; test dialogues: {r['n_test']} (3 references each); "
+        f"seeds: {r['config']['seeds']}; model `{r['config']['model']}`"
+        f" ({'LoRA r=' + str(r['config']['lora_r']) if r['config'].get('lora_r') else 'full fine-tune'}, "
+        f"{r['config']['epochs']} epochs, lr {r['config']['lr']}); wall {r['wall_s']} s.",
+        "",
+        "| condition | ROUGE-1 | ROUGE-2 | ROUGE-L | MiniLM cos | "
+        "synthetic / in-domain (ROUGE-L) | share of in-domain gain |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for name, row in r["table"].items():
         cells = [f"{row[m]['mean']:.2f} [{row[m]['ci95'][0]:.2f}, {row[m]['ci95'][1]:.2f}]" for m in METRICS]
         ratio = row.get("ratio_to_in_domain_rougeL")

@@ -24,7 +24,7 @@ def item_scores(predictions: list[str], references: list[list[str]]) -> dict[str
         s = [scorer.score(r, p) for r in refs]
         for m in ("rouge1", "rouge2", "rougeL"):
             out[m].append(100 * float(np.mean([x[m].fmeasure for x in s])))
-        out["embedding_cosine"].append(float(np.mean(ref_emb[k:k + len(refs)] @ pred_emb[i])))
+        out["embedding_cosine"].append(float(np.mean(ref_emb[k : k + len(refs)] @ pred_emb[i])))
         k += len(refs)
     return {m: np.array(v) for m, v in out.items()}
 
@@ -41,7 +41,9 @@ def bootstrap_ci(per_seed: list[np.ndarray], n_boot: int = 1000, seed: int = 0) 
     return float(a.mean()), float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
 
 
-def ratio_ci(num: list[np.ndarray], den: list[np.ndarray], n_boot: int = 1000, seed: int = 0) -> tuple[float, float, float]:
+def ratio_ci(
+    num: list[np.ndarray], den: list[np.ndarray], n_boot: int = 1000, seed: int = 0
+) -> tuple[float, float, float]:
     """mean(num)/mean(den) with a paired bootstrap over the same items and seeds."""
     rng = np.random.default_rng(seed)
     a, b = np.stack(num), np.stack(den)

@@ -35,7 +35,7 @@ class _FirstLineDone(StoppingCriteria):
         self.tok, self.width = tok, prompt_width
 
     def __call__(self, input_ids: torch.Tensor, scores, **kwargs) -> torch.Tensor:
-        texts = self.tok.batch_decode(input_ids[:, self.width:], skip_special_tokens=True)
+        texts = self.tok.batch_decode(input_ids[:, self.width :], skip_special_tokens=True)
         return torch.tensor([bool(t.strip()) and "\n" in t.lstrip() for t in texts], device=input_ids.device)
 
 
@@ -52,9 +52,16 @@ class Summarizer:
         if lora_r:
             from peft import LoraConfig, get_peft_model
 
-            self.model = get_peft_model(self.model, LoraConfig(
-                r=lora_r, lora_alpha=2 * lora_r, lora_dropout=0.0, target_modules="all-linear",
-                task_type="SEQ_2_SEQ_LM" if self.seq2seq else "CAUSAL_LM"))
+            self.model = get_peft_model(
+                self.model,
+                LoraConfig(
+                    r=lora_r,
+                    lora_alpha=2 * lora_r,
+                    lora_dropout=0.0,
+                    target_modules="all-linear",
+                    task_type="SEQ_2_SEQ_LM" if self.seq2seq else "CAUSAL_LM",
+                ),
+            )
         self.max_dialogue_tokens = max_dialogue_tokens
         self.bf16 = bf16
 
@@ -68,33 +75,50 @@ class Summarizer:
         return self.tok(PROMPT.format(dialogue=self.tok.decode(d)), add_special_tokens=False)["input_ids"]
 
     def _summary_ids(self, summary: str) -> list[int]:
-        return self.tok(" " + summary.strip(), add_special_tokens=False)["input_ids"][:MAX_SUMMARY_TOKENS] + [self.tok.eos_token_id]
+        return self.tok(" " + summary.strip(), add_special_tokens=False)["input_ids"][:MAX_SUMMARY_TOKENS] + [
+            self.tok.eos_token_id
+        ]
 
     def _batch(self, batch: list[tuple[list[int], list[int]]]) -> dict[str, torch.Tensor]:
         pad = self.tok.pad_token_id
         if self.seq2seq:
             src_w, tgt_w = max(len(s) for s, _ in batch), max(len(t) for _, t in batch)
-            return {"input_ids": torch.tensor([s + [pad] * (src_w - len(s)) for s, _ in batch]),
-                    "attention_mask": torch.tensor([[1] * len(s) + [0] * (src_w - len(s)) for s, _ in batch]),
-                    "labels": torch.tensor([t + [-100] * (tgt_w - len(t)) for _, t in batch])}
+            return {
+                "input_ids": torch.tensor([s + [pad] * (src_w - len(s)) for s, _ in batch]),
+                "attention_mask": torch.tensor([[1] * len(s) + [0] * (src_w - len(s)) for s, _ in batch]),
+                "labels": torch.tensor([t + [-100] * (tgt_w - len(t)) for _, t in batch]),
+            }
         # Left-padded so every row's summary sits in the last k positions: the model then computes
         # logits for those positions only (logits_to_keep), not for all ~300 × 49k-vocab positions.
         seqs = [s + t for s, t in batch]
         width, k = max(map(len, seqs)), max(len(t) for _, t in batch)
         mask = torch.tensor([[0] * (width - len(x)) + [1] * len(x) for x in seqs])
-        return {"input_ids": torch.tensor([[pad] * (width - len(x)) + x for x in seqs]), "attention_mask": mask,
-                "position_ids": (mask.cumsum(1) - 1).clamp(min=0), "logits_to_keep": k + 1,
-                "targets": torch.tensor([[-100] * (k - len(t)) + t for _, t in batch])}
+        return {
+            "input_ids": torch.tensor([[pad] * (width - len(x)) + x for x in seqs]),
+            "attention_mask": mask,
+            "position_ids": (mask.cumsum(1) - 1).clamp(min=0),
+            "logits_to_keep": k + 1,
+            "targets": torch.tensor([[-100] * (k - len(t)) + t for _, t in batch]),
+        }
 
     def _loss(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         if self.seq2seq:
             return self.model(**batch).loss
         targets = batch.pop("targets")
         logits = self.model(**batch).logits[:, :-1].float()  # position p predicts token p + 1
-        return torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=-100)
+        return torch.nn.functional.cross_entropy(
+            logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=-100
+        )
 
-    def train(self, pairs: list[Pair], epochs: int = 2, lr: float = 5e-5, batch_size: int = 8, seed: int = 0,
-              on_step: Callable[[int, int, float], None] | None = None) -> list[float]:
+    def train(
+        self,
+        pairs: list[Pair],
+        epochs: int = 2,
+        lr: float = 5e-5,
+        batch_size: int = 8,
+        seed: int = 0,
+        on_step: Callable[[int, int, float], None] | None = None,
+    ) -> list[float]:
         """AdamW with linear decay; returns the loss per step."""
         torch.manual_seed(seed)
         rng = random.Random(seed)
@@ -109,7 +133,7 @@ class Summarizer:
             rng.shuffle(examples)
             for i in range(0, len(examples), batch_size):
                 with self._autocast():
-                    loss = self._loss(self._batch(examples[i:i + batch_size]))
+                    loss = self._loss(self._batch(examples[i : i + batch_size]))
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(params, 1.0)
                 opt.step()
@@ -123,14 +147,20 @@ class Summarizer:
         return losses
 
     @torch.no_grad()
-    def summarize(self, dialogues: list[str], batch_size: int = 16, max_new_tokens: int = 64, num_beams: int = 1,
-                  on_batch: Callable[[int], None] | None = None) -> list[str]:
+    def summarize(
+        self,
+        dialogues: list[str],
+        batch_size: int = 16,
+        max_new_tokens: int = 64,
+        num_beams: int = 1,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> list[str]:
         """Greedy (or beam) decoding in batches; a causal LM's output is cut at its first line."""
         self.model.eval()
         out = []
         pad = self.tok.pad_token_id
         for i in range(0, len(dialogues), batch_size):
-            prompts = [self._dialogue_ids(d) for d in dialogues[i:i + batch_size]]
+            prompts = [self._dialogue_ids(d) for d in dialogues[i : i + batch_size]]
             width = max(map(len, prompts))
             if self.seq2seq:  # encoder inputs pad on the right, decoder prompts on the left
                 ids = torch.tensor([p + [pad] * (width - len(p)) for p in prompts])
@@ -138,11 +168,20 @@ class Summarizer:
             else:
                 ids = torch.tensor([[pad] * (width - len(p)) + p for p in prompts])
                 mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts])
-            stop = {} if self.seq2seq else {"stopping_criteria": StoppingCriteriaList([_FirstLineDone(self.tok, width)])}
+            stop = (
+                {} if self.seq2seq else {"stopping_criteria": StoppingCriteriaList([_FirstLineDone(self.tok, width)])}
+            )
             with self._autocast():
-                gen = self.model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=max_new_tokens,
-                                          do_sample=False, num_beams=num_beams, pad_token_id=pad, **stop)
-            for row in (gen if self.seq2seq else gen[:, width:]):
+                gen = self.model.generate(
+                    input_ids=ids,
+                    attention_mask=mask,
+                    max_new_tokens=max_new_tokens,
+                    do_sample=False,
+                    num_beams=num_beams,
+                    pad_token_id=pad,
+                    **stop,
+                )
+            for row in gen if self.seq2seq else gen[:, width:]:
                 text = self.tok.decode(row, skip_special_tokens=True).strip()
                 out.append(text if self.seq2seq else text.split("\n")[0].strip())
             if on_batch:

@@ -8,7 +8,9 @@ from collections import Counter
 import numpy as np
 
 FILLERS = re.compile(r"\b(um+|uh+|er+m?|hmm+|you know|i mean|like,|well,)", re.I)
-FORMAL = re.compile(r"\b(would you|could you|may i|please|sir|madam|mr\.|mrs\.|ms\.|thank you|certainly|indeed)\b", re.I)
+FORMAL = re.compile(
+    r"\b(would you|could you|may i|please|sir|madam|mr\.|mrs\.|ms\.|thank you|certainly|indeed)\b", re.I
+)
 INFORMAL = re.compile(r"\b(yeah|gonna|wanna|hey|cool|guys|kinda|yep|nope|dude|awesome|ok)\b", re.I)
 
 
@@ -38,6 +40,16 @@ def recoverability(emb: np.ndarray, labels: list[str], seed: int = 0) -> dict | 
     if len(set(ys)) < 2:
         return None
     k = min(5, min(Counter(ys).values()))
-    acc = cross_val_score(LogisticRegression(max_iter=2000), emb[keep], ys, scoring="accuracy",
-                          cv=StratifiedKFold(k, shuffle=True, random_state=seed))
-    return {"accuracy": float(acc.mean()), "chance": max(Counter(ys).values()) / len(ys), "n": len(ys), "classes": len(set(ys))}
+    acc = cross_val_score(
+        LogisticRegression(max_iter=2000),
+        emb[keep],
+        ys,
+        scoring="accuracy",
+        cv=StratifiedKFold(k, shuffle=True, random_state=seed),
+    )
+    return {
+        "accuracy": float(acc.mean()),
+        "chance": max(Counter(ys).values()) / len(ys),
+        "n": len(ys),
+        "classes": len(set(ys)),
+    }

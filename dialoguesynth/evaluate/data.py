@@ -22,7 +22,9 @@ def load_rows(path: str | Path) -> tuple[list[dict], dict | None]:
     path = Path(path)
     if path.is_dir():
         if not (path / "dataset_info.json").exists():
-            raise ConfigError(f"{path} is not a datasets folder (no dataset_info.json); pass a jsonl/csv/parquet file instead")
+            raise ConfigError(
+                f"{path} is not a datasets folder (no dataset_info.json); pass a jsonl/csv/parquet file instead"
+            )
         import datasets
 
         rows = datasets.load_from_disk(str(path)).to_list()

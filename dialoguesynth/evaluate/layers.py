@@ -26,7 +26,7 @@ def coherence(dialogues: list[str], seed: int = 0) -> dict:
     emb = embed(flat) if flat else np.zeros((0, 384))
     gaps, k = [], 0
     for ts in turns:
-        e = emb[k:k + len(ts)]
+        e = emb[k : k + len(ts)]
         k += len(ts)
         n = len(ts)
         if n < 3:
@@ -37,8 +37,12 @@ def coherence(dialogues: list[str], seed: int = 0) -> dict:
         gaps.append(adj - far)
     g = np.array(gaps)
     lo, hi = _bootstrap(g, seed)
-    return {"adjacency_gap": round(float(g.mean()), 4) if len(g) else None, "ci95": [lo, hi],
-            "share_positive": round(float((g > 0).mean()), 3) if len(g) else None, "n": len(g)}
+    return {
+        "adjacency_gap": round(float(g.mean()), 4) if len(g) else None,
+        "ci95": [lo, hi],
+        "share_positive": round(float((g > 0).mean()), 3) if len(g) else None,
+        "n": len(g),
+    }
 
 
 def on_topic(dialogue_emb: np.ndarray, subtopics: list[str], seed: int = 0) -> dict:
@@ -53,8 +57,11 @@ def on_topic(dialogue_emb: np.ndarray, subtopics: list[str], seed: int = 0) -> d
         choices = [n for n in names if n != s]
         if choices:
             other.append(dialogue_emb[i] @ sub_emb[choices[rng.integers(len(choices))]])
-    return {"own_subtopic": round(float(own.mean()), 4), "mismatched": round(float(np.mean(other)), 4) if other else None,
-            "n": len(own)}
+    return {
+        "own_subtopic": round(float(own.mean()), 4),
+        "mismatched": round(float(np.mean(other)), 4) if other else None,
+        "n": len(own),
+    }
 
 
 def text_probe(texts: list[str], labels: list[str], seed: int = 0) -> dict | None:
@@ -70,12 +77,20 @@ def text_probe(texts: list[str], labels: list[str], seed: int = 0) -> dict | Non
     ys = [labels[i] for i in keep]
     if len(set(ys)) < 2:
         return None
-    model = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True), LogisticRegression(max_iter=2000, C=4.0))
-    acc = cross_val_score(model, [texts[i] for i in keep], ys, scoring="accuracy",
-                          cv=StratifiedKFold(5, shuffle=True, random_state=seed))
+    model = make_pipeline(
+        TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True), LogisticRegression(max_iter=2000, C=4.0)
+    )
+    acc = cross_val_score(
+        model, [texts[i] for i in keep], ys, scoring="accuracy", cv=StratifiedKFold(5, shuffle=True, random_state=seed)
+    )
     chance = max(Counter(ys).values()) / len(ys)
-    return {"accuracy": round(float(acc.mean()), 4), "chance": round(chance, 4),
-            "above_chance": round(float(acc.mean()) - chance, 4), "classes": len(set(ys)), "n": len(ys)}
+    return {
+        "accuracy": round(float(acc.mean()), 4),
+        "chance": round(chance, 4),
+        "above_chance": round(float(acc.mean()) - chance, 4),
+        "classes": len(set(ys)),
+        "n": len(ys),
+    }
 
 
 def persona_words_per_turn(rows: list[dict], trait: str = "extraversion") -> dict | None:
@@ -102,9 +117,13 @@ def persona_words_per_turn(rows: list[dict], trait: str = "extraversion") -> dic
     if len(hi) < 2 or len(lo) < 2:
         return None
     pooled = np.sqrt(((len(hi) - 1) * hi.var(ddof=1) + (len(lo) - 1) * lo.var(ddof=1)) / (len(hi) + len(lo) - 2))
-    return {"high_mean": round(float(hi.mean()), 2), "low_mean": round(float(lo.mean()), 2),
-            "cohens_d": round(float((hi.mean() - lo.mean()) / pooled), 3) if pooled else None,
-            "n_high": len(hi), "n_low": len(lo)}
+    return {
+        "high_mean": round(float(hi.mean()), 2),
+        "low_mean": round(float(lo.mean()), 2),
+        "cohens_d": round(float((hi.mean() - lo.mean()) / pooled), 3) if pooled else None,
+        "n_high": len(hi),
+        "n_low": len(lo),
+    }
 
 
 def defects(rows: list[dict], vocabulary: frozenset[str] | None = None) -> dict:
@@ -112,8 +131,10 @@ def defects(rows: list[dict], vocabulary: frozenset[str] | None = None) -> dict:
     reasons: Counter = Counter()
     flagged = 0
     for r in rows:
-        found = [dialogue_defect(parse_dialogue(r["dialogue"], opener="")[0], None, vocabulary),
-                 summary_defect(r["summary"], r["dialogue"]) if r.get("summary") else None]
+        found = [
+            dialogue_defect(parse_dialogue(r["dialogue"], opener="")[0], None, vocabulary),
+            summary_defect(r["summary"], r["dialogue"]) if r.get("summary") else None,
+        ]
         reasons.update(f for f in found if f)
         flagged += any(found)
     return {"rate": round(flagged / max(len(rows), 1), 4), "n": len(rows), "by_reason": dict(reasons)}
@@ -123,8 +144,12 @@ def copies(dialogues: list[str], reference: list[str], bound: float) -> dict:
     """Share of dialogues whose word 8-grams come from the reference beyond ``bound``."""
     index = ReferenceIndex(reference)
     shares = np.array([index.copied(d) for d in dialogues])
-    return {"rate": round(float((shares > bound).mean()), 4) if len(shares) else None, "bound": bound,
-            "max_share": round(float(shares.max()), 4) if len(shares) else None, "n": len(shares)}
+    return {
+        "rate": round(float((shares > bound).mean()), 4) if len(shares) else None,
+        "bound": bound,
+        "max_share": round(float(shares.max()), 4) if len(shares) else None,
+        "n": len(shares),
+    }
 
 
 def _bootstrap(x: np.ndarray, seed: int, n: int = 1000) -> tuple[float | None, float | None]:

@@ -29,8 +29,20 @@ def plot_ocean(ocean: dict, path: Path) -> Path:
     traits = list(ocean)
     fig, ax = plt.subplots(figsize=(7, 3.2))
     x = range(len(traits))
-    ax.bar([i - 0.2 for i in x], [ocean[t]["target_mean"] for t in traits], 0.4, yerr=[ocean[t]["target_sd"] for t in traits], label="target")
-    ax.bar([i + 0.2 for i in x], [ocean[t]["mean"] for t in traits], 0.4, yerr=[ocean[t]["sd"] for t in traits], label="achieved")
+    ax.bar(
+        [i - 0.2 for i in x],
+        [ocean[t]["target_mean"] for t in traits],
+        0.4,
+        yerr=[ocean[t]["target_sd"] for t in traits],
+        label="target",
+    )
+    ax.bar(
+        [i + 0.2 for i in x],
+        [ocean[t]["mean"] for t in traits],
+        0.4,
+        yerr=[ocean[t]["sd"] for t in traits],
+        label="achieved",
+    )
     ax.set_xticks(list(x), [t[:5] for t in traits])
     ax.set_ylim(1, 5)
     ax.legend()
@@ -49,7 +61,9 @@ def plot_adherence(a: dict, path: Path) -> Path:
     levels = list(a["formality_markers_per_100_words"])
     vals = a["formality_markers_per_100_words"]
     axes[1].bar([i - 0.2 for i in range(len(levels))], [vals[k]["formal"] for k in levels], 0.4, label="formal markers")
-    axes[1].bar([i + 0.2 for i in range(len(levels))], [vals[k]["informal"] for k in levels], 0.4, label="informal markers")
+    axes[1].bar(
+        [i + 0.2 for i in range(len(levels))], [vals[k]["informal"] for k in levels], 0.4, label="informal markers"
+    )
     axes[1].set_xticks(range(len(levels)), levels)
     axes[1].legend()
     axes[1].set_title("markers per 100 words by formality asked")
@@ -66,13 +80,24 @@ def plot_sweep(report: dict, out: Path) -> list[Path]:
     markers = "os^Dv<>"
     paths = []
     for name, (xkey, xlabel), (ykey, ylabel) in (
-            ("sweep_pass_vs_diversity.png", ("pass_rate", "pass rate"), ("vendi", "Vendi score among passing (effective diversity)")),
-            ("sweep_realism_vs_diversity.png", ("vendi", "Vendi score among passing"), ("c2st_auc", "C2ST AUC vs real (0.5 = indistinguishable)"))):
+        (
+            "sweep_pass_vs_diversity.png",
+            ("pass_rate", "pass rate"),
+            ("vendi", "Vendi score among passing (effective diversity)"),
+        ),
+        (
+            "sweep_realism_vs_diversity.png",
+            ("vendi", "Vendi score among passing"),
+            ("c2st_auc", "C2ST AUC vs real (0.5 = indistinguishable)"),
+        ),
+    ):
         fig, ax = plt.subplots(figsize=(6.5, 4.5))
         for b, bar in enumerate(bars):
             pts = [(c["cell"], c["bars"][bar].get(xkey), c["bars"][bar].get(ykey)) for c in cells]
             pts = [p for p in pts if p[1] is not None and p[2] is not None]
-            ax.scatter([p[1] for p in pts], [p[2] for p in pts], marker=markers[b % len(markers)], s=50, label=f"bar: {bar}")
+            ax.scatter(
+                [p[1] for p in pts], [p[2] for p in pts], marker=markers[b % len(markers)], s=50, label=f"bar: {bar}"
+            )
             for k, x, y in pts:
                 ax.annotate(str(k), (x, y), textcoords="offset points", xytext=(4, 3), fontsize=8)
         ax.set_xlabel(xlabel)
@@ -100,7 +125,9 @@ def plot_sweep(report: dict, out: Path) -> list[Path]:
             for k, v in zip(keys, counts.values()):
                 m[ys.index(k[1]), xs.index((k[2], k[3]))] += v
             ax.imshow(m, aspect="auto", cmap="viridis")
-            ax.set_title(f"cell {c['cell']}: " + ", ".join(f"{k.split('.')[-1]}={v}" for k, v in c["dials"].items()), fontsize=7)
+            ax.set_title(
+                f"cell {c['cell']}: " + ", ".join(f"{k.split('.')[-1]}={v}" for k, v in c["dials"].items()), fontsize=7
+            )
             ax.set_yticks(range(len(ys)), [y[:18] for y in ys], fontsize=5)
             ax.set_xticks(range(len(xs)), [f"{b[0]}/{b[1][:6]}" for b in xs], fontsize=4, rotation=90)
         for ax in list(axes.flat)[n:]:

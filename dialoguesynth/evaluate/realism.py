@@ -29,8 +29,13 @@ def c2st_auc(a: np.ndarray, b: np.ndarray, folds: int = 5, seed: int = 0) -> tup
     x = np.vstack([a, b])
     y = np.r_[np.ones(n), np.zeros(n)]
     k = max(2, min(folds, n))
-    scores = cross_val_score(LogisticRegression(max_iter=2000, C=1.0), x, y, scoring="roc_auc",
-                             cv=StratifiedKFold(k, shuffle=True, random_state=seed))
+    scores = cross_val_score(
+        LogisticRegression(max_iter=2000, C=1.0),
+        x,
+        y,
+        scoring="roc_auc",
+        cv=StratifiedKFold(k, shuffle=True, random_state=seed),
+    )
     return float(scores.mean()), float(scores.std())
 
 

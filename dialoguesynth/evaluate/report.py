@@ -30,17 +30,26 @@ def _structural_pass(dialogue: str) -> str | None:
 
 def quality(rows: list[dict], summary: dict | None) -> tuple[dict, list[int]]:
     if summary:  # a dialoguesynth run: everything exported passed; the run knows what did not
-        return {"source": "run summary", "requested": summary["requested"], "passed": summary["accepted"],
-                "pass_rate": round(summary["accepted"] / max(summary["requested"], 1), 4),
-                "rejected_by_reason": summary["rejected_by_reason"]}, list(range(len(rows)))
+        return {
+            "source": "run summary",
+            "requested": summary["requested"],
+            "passed": summary["accepted"],
+            "pass_rate": round(summary["accepted"] / max(summary["requested"], 1), 4),
+            "rejected_by_reason": summary["rejected_by_reason"],
+        }, list(range(len(rows)))
     verdicts = [_structural_pass(r["dialogue"]) for r in rows]
     passing = [i for i, v in enumerate(verdicts) if v is None]
     reasons: dict[str, int] = {}
     for v in verdicts:
         if v:
             reasons[v] = reasons.get(v, 0) + 1
-    return {"source": "structural checks", "requested": len(rows), "passed": len(passing),
-            "pass_rate": round(len(passing) / len(rows), 4), "rejected_by_reason": reasons}, passing
+    return {
+        "source": "structural checks",
+        "requested": len(rows),
+        "passed": len(passing),
+        "pass_rate": round(len(passing) / len(rows), 4),
+        "rejected_by_reason": reasons,
+    }, passing
 
 
 def diversity_section(texts: list[str], emb: np.ndarray, rows: list[dict]) -> dict:
@@ -68,8 +77,12 @@ def ocean_section(rows: list[dict]) -> dict | None:
         x = np.array([r[f"p{i}_{t}"] for r in rows for i in (1, 2) if r.get(f"p{i}_{t}") is not None], dtype=float)
         x = x[~np.isnan(x)]
         if len(x):
-            out[t] = {"mean": round(float(x.mean()), 3), "sd": round(float(x.std()), 3),
-                      "target_mean": targets[t].mean, "target_sd": targets[t].sd}
+            out[t] = {
+                "mean": round(float(x.mean()), 3),
+                "sd": round(float(x.std()), 3),
+                "target_mean": targets[t].mean,
+                "target_sd": targets[t].sd,
+            }
     return out or None
 
 
@@ -78,46 +91,70 @@ def realism_section(emb: np.ndarray, ref_emb: np.ndarray, seed: int = 0) -> dict
     half = min(len(emb), len(ref_emb) // 2)
     perm = np.random.default_rng(seed).permutation(len(ref_emb))
     auc, sd = realism.c2st_auc(emb, ref_emb, seed=seed)
-    return {"frechet": round(realism.frechet_distance(emb, ref_emb), 4),
-            "frechet_floor_real_vs_real": round(realism.frechet_distance(ref_emb[perm[:half]], ref_emb[perm[half:]]), 4),
-            "c2st_auc": round(auc, 4), "c2st_auc_sd": round(sd, 4),
-            "mauve": (lambda m: round(m, 4) if m is not None else None)(realism.mauve_score(emb, ref_emb, seed))}
+    return {
+        "frechet": round(realism.frechet_distance(emb, ref_emb), 4),
+        "frechet_floor_real_vs_real": round(realism.frechet_distance(ref_emb[perm[:half]], ref_emb[perm[half:]]), 4),
+        "c2st_auc": round(auc, 4),
+        "c2st_auc_sd": round(sd, 4),
+        "mauve": (lambda m: round(m, 4) if m is not None else None)(realism.mauve_score(emb, ref_emb, seed)),
+    }
 
 
 def adherence_section(rows: list[dict], emb: np.ndarray) -> dict | None:
     if not rows or "target_turns" not in rows[0]:
         return None
-    out: dict = {"turns_spearman": adherence.turns_spearman([r["target_turns"] for r in rows], [r["num_turns"] for r in rows])}
+    out: dict = {
+        "turns_spearman": adherence.turns_spearman([r["target_turns"] for r in rows], [r["num_turns"] for r in rows])
+    }
     texts = [strip_tags(r["dialogue"]) for r in rows]
     with_f = [adherence.rate(adherence.FILLERS, t) for r, t in zip(rows, texts) if "fillers" in r["speech_features"]]
-    without = [adherence.rate(adherence.FILLERS, t) for r, t in zip(rows, texts) if "fillers" not in r["speech_features"]]
-    out["filler_rate_per_100_words"] = {"asked": round(float(np.mean(with_f)), 3) if with_f else None,
-                                        "not_asked": round(float(np.mean(without)), 3) if without else None}
+    without = [
+        adherence.rate(adherence.FILLERS, t) for r, t in zip(rows, texts) if "fillers" not in r["speech_features"]
+    ]
+    out["filler_rate_per_100_words"] = {
+        "asked": round(float(np.mean(with_f)), 3) if with_f else None,
+        "not_asked": round(float(np.mean(without)), 3) if without else None,
+    }
     out["formality_markers_per_100_words"] = {}
     for level in sorted({r["formality"] for r in rows}):
         sel = [t for r, t in zip(rows, texts) if r["formality"] == level]
         out["formality_markers_per_100_words"][level] = {
             "formal": round(float(np.mean([adherence.rate(adherence.FORMAL, t) for t in sel])), 3),
-            "informal": round(float(np.mean([adherence.rate(adherence.INFORMAL, t) for t in sel])), 3), "n": len(sel)}
-    out["recoverability"] = {f: adherence.recoverability(emb, labels) for f, labels in (
-        ("medium", [r["medium"] for r in rows]), ("emotion_person1", [r["emotion"][0] for r in rows]),
-        ("subtopic", [r["subtopic"] for r in rows]))}
+            "informal": round(float(np.mean([adherence.rate(adherence.INFORMAL, t) for t in sel])), 3),
+            "n": len(sel),
+        }
+    out["recoverability"] = {
+        f: adherence.recoverability(emb, labels)
+        for f, labels in (
+            ("medium", [r["medium"] for r in rows]),
+            ("emotion_person1", [r["emotion"][0] for r in rows]),
+            ("subtopic", [r["subtopic"] for r in rows]),
+        )
+    }
     return out
 
 
-PROBE_FIELDS = {"topic": lambda r: r["topic"], "medium": lambda r: r["medium"], "formality": lambda r: r["formality"],
-                "emotion_person1": lambda r: r["emotion"][0], "speech_features_asked": lambda r: "yes" if r["speech_features"] else "no",
-                "fillers_asked": lambda r: "yes" if "fillers" in r["speech_features"] else "no",
-                "familiarity": lambda r: r["familiarity"], "agreement": lambda r: r["agreement"]}
+PROBE_FIELDS = {
+    "topic": lambda r: r["topic"],
+    "medium": lambda r: r["medium"],
+    "formality": lambda r: r["formality"],
+    "emotion_person1": lambda r: r["emotion"][0],
+    "speech_features_asked": lambda r: "yes" if r["speech_features"] else "no",
+    "fillers_asked": lambda r: "yes" if "fillers" in r["speech_features"] else "no",
+    "familiarity": lambda r: r["familiarity"],
+    "agreement": lambda r: r["agreement"],
+}
 
 
 def layers_section(rows: list[dict], texts: list[str], emb: np.ndarray, seed: int = 0) -> dict | None:
     """Each layer's reach: fields recoverable from the text alone, on-topic, persona effect."""
     if not rows or "medium" not in rows[0]:
         return None
-    return {"probes_tfidf": {f: layers.text_probe(texts, [get(r) for r in rows], seed) for f, get in PROBE_FIELDS.items()},
-            "on_topic": layers.on_topic(emb, [r["subtopic"] for r in rows], seed),
-            "extraversion_words_per_turn": layers.persona_words_per_turn(rows)}
+    return {
+        "probes_tfidf": {f: layers.text_probe(texts, [get(r) for r in rows], seed) for f, get in PROBE_FIELDS.items()},
+        "on_topic": layers.on_topic(emb, [r["subtopic"] for r in rows], seed),
+        "extraversion_words_per_turn": layers.persona_words_per_turn(rows),
+    }
 
 
 def copy_section(texts: list[str], copy_reference: Path | None, bound: float) -> dict | None:
@@ -140,9 +177,16 @@ def self_check(sample_path: Path | None, ref_emb: np.ndarray, n: int, seed: int 
     return res
 
 
-def evaluate(dataset: str | Path, reference: str | Path, out: str | Path, max_n: int = 1000,
-             self_check_path: str | Path | None = None, seed: int = 0, judge_backend=None,
-             copy_reference: str | Path | None = None) -> dict:
+def evaluate(
+    dataset: str | Path,
+    reference: str | Path,
+    out: str | Path,
+    max_n: int = 1000,
+    self_check_path: str | Path | None = None,
+    seed: int = 0,
+    judge_backend=None,
+    copy_reference: str | Path | None = None,
+) -> dict:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     rows, summary = load_rows(dataset)
@@ -162,21 +206,32 @@ def evaluate(dataset: str | Path, reference: str | Path, out: str | Path, max_n:
 
         q["llm_judge"] = {"model": judge_backend.model_name, **judge(prow, judge_backend)}
     report = {
-        "dataset": str(dataset), "reference": str(reference), "n_evaluated": len(prow), "n_reference": len(ref_rows),
+        "dataset": str(dataset),
+        "reference": str(reference),
+        "n_evaluated": len(prow),
+        "n_reference": len(ref_rows),
         "quality": q,
         "diversity_among_passing": diversity_section(texts, emb, prow),
         "ocean_achieved": ocean_section(prow),
-        "realism": {**realism_section(emb, ref_emb, seed),
-                    "shape": {k: {"mean": round(float(np.mean(v)), 2), "reference_mean": round(float(np.mean(ref_shapes[k])), 2)}
-                              for k, v in shapes.items()}},
+        "realism": {
+            **realism_section(emb, ref_emb, seed),
+            "shape": {
+                k: {"mean": round(float(np.mean(v)), 2), "reference_mean": round(float(np.mean(ref_shapes[k])), 2)}
+                for k, v in shapes.items()
+            },
+        },
         "adherence": adherence_section(prow, emb),
         "layers": layers_section(prow, texts, emb, seed),
-        "coherence": {"synthetic": layers.coherence([r["dialogue"] for r in prow], seed),
-                      "reference": layers.coherence([r["dialogue"] for r in ref_rows], seed)},
+        "coherence": {
+            "synthetic": layers.coherence([r["dialogue"] for r in prow], seed),
+            "reference": layers.coherence([r["dialogue"] for r in ref_rows], seed),
+        },
         "defects_among_passing": layers.defects(prow, vocabulary),
         "copies": copy_section([r["dialogue"] for r in prow], copy_reference, ChecksConfig().max_copied_fraction),
         "self_check": self_check(self_check_path, ref_emb, len(prow) or 100, seed),
-        "reference_diversity": diversity_section(ref_texts[:len(texts)] or ref_texts, ref_emb[:len(texts)] if len(texts) else ref_emb, []),
+        "reference_diversity": diversity_section(
+            ref_texts[: len(texts)] or ref_texts, ref_emb[: len(texts)] if len(texts) else ref_emb, []
+        ),
     }
     plots = [plot_shapes(shapes, ref_shapes, out / "shapes.png")]
     if report["ocean_achieved"]:
@@ -196,69 +251,146 @@ def _rejected(dataset: str | Path) -> list[Rejected]:
     path = Path(dataset) / "rejected.jsonl"
     if not path.is_file():
         return []
-    return [Rejected.model_validate_json(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        Rejected.model_validate_json(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 def to_markdown(r: dict) -> str:
     q, d, rl = r["quality"], r["diversity_among_passing"], r["realism"]
     ref_d = r["reference_diversity"]
-    lines = [f"# Evaluation of `{r['dataset']}`", "",
-             f"Reference: `{r['reference']}` ({r['n_reference']} dialogues). Evaluated: {r['n_evaluated']} passing dialogues.", "",
-             "## Quality", f"Pass rate {q['passed']}/{q['requested']} = {q['pass_rate']:.1%} ({q['source']}).", ""]
+    lines = [
+        f"# Evaluation of `{r['dataset']}`",
+        "",
+        f"Reference: `{r['reference']}` ({r['n_reference']} "
+        f"dialogues). Evaluated: {r['n_evaluated']} passing dialogues.",
+        "",
+        "## Quality",
+        f"Pass rate {q['passed']}/{q['requested']} = {q['pass_rate']:.1%} ({q['source']}).",
+        "",
+    ]
     lines += [f"- {k}: {v}" for k, v in q["rejected_by_reason"].items()] or ["- no rejections"]
     if "llm_judge" in q:
         lines += ["", f"LLM judge (`{q['llm_judge']['model']}`, 1-3):"]
-        lines += [f"- {k}: {v['mean']} (n={v['n']}, {v['distribution']})" for k, v in q["llm_judge"].items() if isinstance(v, dict)]
-    lines += ["", "## Diversity among passing dialogues (reference sample of the same size alongside)", "",
-              "| metric | synthetic | reference |", "|---|---|---|"]
+        lines += [
+            f"- {k}: {v['mean']} (n={v['n']}, {v['distribution']})"
+            for k, v in q["llm_judge"].items()
+            if isinstance(v, dict)
+        ]
+    lines += [
+        "",
+        "## Diversity among passing dialogues (reference sample of the same size alongside)",
+        "",
+        "| metric | synthetic | reference |",
+        "|---|---|---|",
+    ]
     lines += [f"| {k} | {v} | {ref_d.get(k, '')} |" for k, v in d.items()]
     if r["ocean_achieved"]:
-        lines += ["", "## Big Five achieved vs target", "", "| trait | mean | target | sd | target sd |", "|---|---|---|---|---|"]
-        lines += [f"| {t} | {v['mean']} | {v['target_mean']} | {v['sd']} | {v['target_sd']} |" for t, v in r["ocean_achieved"].items()]
-    lines += ["", "## Realism vs reference", "",
-              f"- Fréchet distance (MiniLM): {rl['frechet']} (real-vs-real floor {rl['frechet_floor_real_vs_real']})",
-              f"- classifier two-sample AUC: {rl['c2st_auc']} ± {rl['c2st_auc_sd']} (0.5 = indistinguishable)",
-              f"- MAUVE on MiniLM features: {rl['mauve'] if rl['mauve'] is not None else 'n/a (mauve-text not installed)'} (1 = same distribution)", ""]
+        lines += [
+            "",
+            "## Big Five achieved vs target",
+            "",
+            "| trait | mean | target | sd | target sd |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {t} | {v['mean']} | {v['target_mean']} | {v['sd']} | {v['target_sd']} |"
+            for t, v in r["ocean_achieved"].items()
+        ]
+    lines += [
+        "",
+        "## Realism vs reference",
+        "",
+        f"- Fréchet distance (MiniLM): {rl['frechet']} (real-vs-real floor {rl['frechet_floor_real_vs_real']})",
+        f"- classifier two-sample AUC: {rl['c2st_auc']} ± {rl['c2st_auc_sd']} (0.5 = indistinguishable)",
+        "- MAUVE on MiniLM features: "
+        f"{rl['mauve'] if rl['mauve'] is not None else 'n/a (mauve-text not installed)'} (1 = same distribution)",
+        "",
+    ]
     lines += [f"- {k}: {v['mean']} (reference {v['reference_mean']})" for k, v in rl["shape"].items()]
     if r["adherence"]:
         a = r["adherence"]
-        lines += ["", "## Adherence to the spec", "", f"- target vs actual turns, Spearman: {a['turns_spearman']}",
-                  f"- fillers per 100 words: asked {a['filler_rate_per_100_words']['asked']}, not asked {a['filler_rate_per_100_words']['not_asked']}"]
-        lines += [f"- formality {k}: formal markers {v['formal']}, informal {v['informal']} per 100 words (n={v['n']})"
-                  for k, v in a["formality_markers_per_100_words"].items()]
-        lines += [f"- recoverable {k}: " + (f"accuracy {v['accuracy']:.3f} vs chance {v['chance']:.3f} ({v['classes']} classes, n={v['n']})" if v else "too few examples")
-                  for k, v in a["recoverability"].items()]
+        lines += [
+            "",
+            "## Adherence to the spec",
+            "",
+            f"- target vs actual turns, Spearman: {a['turns_spearman']}",
+            f"- fillers per 100 words: asked {a['filler_rate_per_100_words']['asked']}, "
+            f"not asked {a['filler_rate_per_100_words']['not_asked']}",
+        ]
+        lines += [
+            f"- formality {k}: formal markers {v['formal']}, informal {v['informal']} per 100 words (n={v['n']})"
+            for k, v in a["formality_markers_per_100_words"].items()
+        ]
+        lines += [
+            f"- recoverable {k}: "
+            + (
+                f"accuracy {v['accuracy']:.3f} vs chance {v['chance']:.3f} ({v['classes']} classes, n={v['n']})"
+                if v
+                else "too few examples"
+            )
+            for k, v in a["recoverability"].items()
+        ]
     lines += _layers_markdown(r)
     sc = r["self_check"]
     if sc:
-        lines += ["", "## Self-check: real dialogues scored as if synthetic", "",
-                  f"- AUC {sc['c2st_auc']} ± {sc['c2st_auc_sd']} (expected 0.40-0.60: {'ok' if sc['auc_in_0.40_0.60'] else 'FAILED'})",
-                  f"- Fréchet {sc['frechet']} vs floor {sc['frechet_floor_real_vs_real']} (n={sc['n']})"]
+        lines += [
+            "",
+            "## Self-check: real dialogues scored as if synthetic",
+            "",
+            f"- AUC {sc['c2st_auc']} ± {sc['c2st_auc_sd']} (expected "
+            f"0.40-0.60: {'ok' if sc['auc_in_0.40_0.60'] else 'FAILED'})",
+            f"- Fréchet {sc['frechet']} vs floor {sc['frechet_floor_real_vs_real']} (n={sc['n']})",
+        ]
     lines += ["", *[f"![{p}]({p})" for p in r["plots"]], ""]
     return "\n".join(lines)
 
 
 def _layers_markdown(r: dict) -> list[str]:
     c, dq, cp = r["coherence"], r["defects_among_passing"], r["copies"]
-    lines = ["", "## Coherence, defects and copies", "",
-             "- coherence (adjacency gap: MiniLM cosine of adjacent turns minus turns ≥ 2 apart; real > 0, shuffled ≈ 0): "
-             f"{c['synthetic']['adjacency_gap']} {c['synthetic']['ci95']}, {c['synthetic']['share_positive']} of dialogues > 0 "
-             f"(reference {c['reference']['adjacency_gap']}, {c['reference']['share_positive']})",
-             f"- defects among passing (header echo, label-like, word-list, ALL-CAPS, garbled opener, loop, summary is a turn "
-             f"or off the dialogue): {dq['rate']:.1%} of {dq['n']} {dq['by_reason'] or ''}"]
+    lines = [
+        "",
+        "## Coherence, defects and copies",
+        "",
+        "- coherence (adjacency gap: MiniLM cosine of adjacent turns minus turns ≥ 2 apart; real > 0, shuffled ≈ 0): "
+        f"{c['synthetic']['adjacency_gap']} {c['synthetic']['ci95']}, "
+        f"{c['synthetic']['share_positive']} of dialogues > 0 "
+        f"(reference {c['reference']['adjacency_gap']}, {c['reference']['share_positive']})",
+        "- defects among passing (header echo, label-like, word-list, "
+        "ALL-CAPS, garbled opener, loop, summary is a turn "
+        f"or off the dialogue): {dq['rate']:.1%} of {dq['n']} {dq['by_reason'] or ''}",
+    ]
     if cp:
-        lines.append(f"- copies (> {cp['bound']:.0%} of word 8-grams found in `{Path(cp['reference']).name}`): "
-                     f"{cp['rate']:.1%} of {cp['n']} (largest share {cp['max_share']})")
+        lines.append(
+            f"- copies (> {cp['bound']:.0%} of word 8-grams found in `{Path(cp['reference']).name}`): "
+            f"{cp['rate']:.1%} of {cp['n']} (largest share {cp['max_share']})"
+        )
     ly = r["layers"]
     if ly:
         ot, ex = ly["on_topic"], ly["extraversion_words_per_turn"]
-        lines += ["", "## Does each layer reach the text?", "",
-                  f"- on-topic: cosine(dialogue, own subtopic) {ot['own_subtopic']} vs mismatched {ot['mismatched']}"]
+        lines += [
+            "",
+            "## Does each layer reach the text?",
+            "",
+            f"- on-topic: cosine(dialogue, own subtopic) {ot['own_subtopic']} vs mismatched {ot['mismatched']}",
+        ]
         if ex:
-            lines.append(f"- extraversion: words per turn high {ex['high_mean']} vs low {ex['low_mean']}, Cohen's d {ex['cohens_d']} "
-                         f"(n {ex['n_high']} / {ex['n_low']} speakers)")
-        lines += ["", "Each field predicted from the dialogue text alone (TF-IDF, logistic regression, 5-fold):", "",
-                  "| field | accuracy | chance (majority) | above chance | classes | n |", "|---|---|---|---|---|---|"]
-        lines += [f"| {f} | {v['accuracy']} | {v['chance']} | {v['above_chance']:+} | {v['classes']} | {v['n']} |" if v
-                  else f"| {f} | too few examples | | | | |" for f, v in ly["probes_tfidf"].items()]
+            lines.append(
+                f"- extraversion: words per turn high {ex['high_mean']} "
+                f"vs low {ex['low_mean']}, Cohen's d {ex['cohens_d']} "
+                f"(n {ex['n_high']} / {ex['n_low']} speakers)"
+            )
+        lines += [
+            "",
+            "Each field predicted from the dialogue text alone (TF-IDF, logistic regression, 5-fold):",
+            "",
+            "| field | accuracy | chance (majority) | above chance | classes | n |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {f} | {v['accuracy']} | {v['chance']} | {v['above_chance']:+} | {v['classes']} | {v['n']} |"
+            if v
+            else f"| {f} | too few examples | | | | |"
+            for f, v in ly["probes_tfidf"].items()
+        ]
     return lines

@@ -20,7 +20,9 @@ def template(version: str, name: str) -> str:
     path = _DIR / version / f"{name}.txt"
     if not path.is_file():
         known = sorted(p.name for p in _DIR.iterdir() if p.is_dir() and not p.name.startswith("_"))
-        raise ConfigError(f"prompt {name!r} not found for prompt_version {version!r} (known versions: {', '.join(known)})")
+        raise ConfigError(
+            f"prompt {name!r} not found for prompt_version {version!r} (known versions: {', '.join(known)})"
+        )
     return path.read_text(encoding="utf-8")
 
 

@@ -47,7 +47,9 @@ class _Characteristic:
             else:
                 dist = Weighted(w)
                 if not dist:
-                    raise ConfigError(f"contexts catalog: the constraints forbid every value of {self.name!r} when {drawn}")
+                    raise ConfigError(
+                        f"contexts catalog: the constraints forbid every value of {self.name!r} when {drawn}"
+                    )
             self._cache[key] = dist
         return dist
 

@@ -66,13 +66,15 @@ def load_reference(path: str | Path) -> list[Exemplar]:
     for i, row in enumerate(rows):
         if not isinstance(row, dict) or not row.get("dialogue"):
             raise ConfigError(f"reference data {path}: row {i + 1} has no 'dialogue' field")
-        out.append(Exemplar(
-            id=_first(row, "fname", "id") or f"row{i}",
-            dialogue=str(row["dialogue"]).strip(),
-            summary=_first(row, "summary", "summary1"),
-            topic=_first(row, "topic", "topic1"),
-            references=[str(row[k]) for k in ("summary1", "summary2", "summary3", "summary") if row.get(k)][:3],
-        ))
+        out.append(
+            Exemplar(
+                id=_first(row, "fname", "id") or f"row{i}",
+                dialogue=str(row["dialogue"]).strip(),
+                summary=_first(row, "summary", "summary1"),
+                topic=_first(row, "topic", "topic1"),
+                references=[str(row[k]) for k in ("summary1", "summary2", "summary3", "summary") if row.get(k)][:3],
+            )
+        )
     if not out:
         raise ConfigError(f"reference data {path} is empty")
     return out
@@ -82,16 +84,24 @@ OPENER_MIN_COUNT = 5
 _OPENER = re.compile(r"[A-Z][A-Za-z']*")
 MATCH_CANDIDATES = 64  # random candidates scored per spec: diverse, and O(1) in the pool size
 TOPIC_WEIGHT = 2.0
+
+
 class ExemplarPool:
     """Exemplars short enough for the prompt budget, each labelled with the fields a spec asks for
     (``labels.py``); a spec's exemplars are drawn from its own seed and chosen to match it."""
 
     def __init__(self, rows: list[Exemplar], max_chars: int, max_turns: int, labeller: Labeller | None = None):
         self.by_id = {r.id: r for r in rows}
-        self.dialogue_ids = [r.id for r in rows if r.speakers == 2 and r.turns <= max_turns and len(r.dialogue) <= max_chars and r.turns >= 4]
+        self.dialogue_ids = [
+            r.id
+            for r in rows
+            if r.speakers == 2 and r.turns <= max_turns and len(r.dialogue) <= max_chars and r.turns >= 4
+        ]
         self.summary_ids = [r.id for r in rows if r.summary and r.speakers == 2 and len(r.dialogue) <= 600]
         if not self.dialogue_ids:
-            raise ConfigError(f"no reference dialogue has two speakers, 4..{max_turns} turns and <= {max_chars} characters")
+            raise ConfigError(
+                f"no reference dialogue has two speakers, 4..{max_turns} turns and <= {max_chars} characters"
+            )
         self.labels: dict[str, Labels] = {}
         self._by_medium: dict[str, list[str]] = {}
         if labeller is not None:
@@ -132,8 +142,11 @@ class ExemplarPool:
     def openers(self) -> list[str]:
         """First words of real first turns used at least OPENER_MIN_COUNT times ('Hello', 'Excuse',
         'What', ...: the top 100 of DialogSum train open 87 % of its dialogues)."""
-        counts = Counter(m.group(0) for i in self.dialogue_ids
-                         if (m := _OPENER.match(self.by_id[i].dialogue.split("\n", 1)[0].split(":", 1)[-1].strip())))
+        counts = Counter(
+            m.group(0)
+            for i in self.dialogue_ids
+            if (m := _OPENER.match(self.by_id[i].dialogue.split("\n", 1)[0].split(":", 1)[-1].strip()))
+        )
         return sorted(w for w, n in counts.items() if n >= OPENER_MIN_COUNT)
 
     @cached_property
@@ -149,8 +162,15 @@ class ExemplarPool:
 
 
 def _key(labels: Labels, topic_stems: set[str]) -> tuple:
-    return (labels.formality, labels.emotion, labels.agreement, labels.familiarity, frozenset(labels.speech_features),
-            labels.turns, topic_stems)
+    return (
+        labels.formality,
+        labels.emotion,
+        labels.agreement,
+        labels.familiarity,
+        frozenset(labels.speech_features),
+        labels.turns,
+        topic_stems,
+    )
 
 
 def _match_score(have: tuple, want: tuple) -> float:

@@ -21,8 +21,14 @@ class _FakerPools:
 
         fake = Faker(locale)
         fake.seed_instance(0)
-        self.first = {g: [f() for _ in range(POOL_SIZE)] for g, f in
-                      (("female", fake.first_name_female), ("male", fake.first_name_male), ("other", fake.first_name_nonbinary))}
+        self.first = {
+            g: [f() for _ in range(POOL_SIZE)]
+            for g, f in (
+                ("female", fake.first_name_female),
+                ("male", fake.first_name_male),
+                ("other", fake.first_name_nonbinary),
+            )
+        }
         self.last = [fake.last_name() for _ in range(POOL_SIZE)]
         self.jobs = [fake.job() for _ in range(POOL_SIZE)]
 
@@ -55,8 +61,10 @@ class PersonaSampler:
     def ocean(self, draws: Draws) -> list[float]:
         bf = self.catalog.big_five
         z = [draws.normal() for _ in TRAITS]
-        return [min(max(m + sum(c * x for c, x in zip(row, z)), bf.scale_min), bf.scale_max)
-                for m, row in zip(self._mean, self._chol)]
+        return [
+            min(max(m + sum(c * x for c, x in zip(row, z)), bf.scale_min), bf.scale_max)
+            for m, row in zip(self._mean, self._chol)
+        ]
 
     def descriptors(self, scores: list[float], draws: Draws) -> list[str]:
         """Descriptors for every trait whose z-score is outside ±band (z against the catalog's SD)."""

@@ -80,4 +80,3 @@ class Draws:
             j = i + self.index(n - i)
             pool[i], pool[j] = pool[j], pool[i]
         return pool[:k]
-

@@ -39,8 +39,10 @@ class SpecSampler:
         self._mix = Weighted(cfg.model.mix) if cfg.model.mix else None
         char = ctx_catalog.characteristics.get(cfg.coverage.context)
         if char is None or char.kind != "single":
-            raise ConfigError(f"coverage.context: {cfg.coverage.context!r} is not a single-valued context characteristic "
-                              f"(choose one of {[n for n, c in ctx_catalog.characteristics.items() if c.kind == 'single']})")
+            raise ConfigError(
+                f"coverage.context: {cfg.coverage.context!r} is not a single-valued context characteristic "
+                f"(choose one of {[n for n, c in ctx_catalog.characteristics.items() if c.kind == 'single']})"
+            )
         self.context_values = list(char.values)
 
     def __iter__(self) -> Iterator[ConversationSpec]:
@@ -83,7 +85,12 @@ class SpecSampler:
             target = min(counts, key=lambda c: (counts[c], order[c]))
             spec = None
             for attempt in range(FILL_ATTEMPTS):
-                cand = self.one(i, target[0], target[1], draw_seed=derive_seed(self.cfg.seed, i, "fill", attempt) if attempt else None)
+                cand = self.one(
+                    i,
+                    target[0],
+                    target[1],
+                    draw_seed=derive_seed(self.cfg.seed, i, "fill", attempt) if attempt else None,
+                )
                 if self.cell(cand) == target:
                     spec = cand
                     break
@@ -117,12 +124,19 @@ class SpecSampler:
         draws = Draws(draw_seed if draw_seed is not None else seed)
         drawn = self.contexts.sample(draws)
         extra = {k: v for k, v in drawn.items() if k not in _CONTEXT_FIELDS}
-        context = Context(topic=topic, subtopic=subtopic, extra=extra, **{k: v for k, v in drawn.items() if k in _CONTEXT_FIELDS})
+        context = Context(
+            topic=topic, subtopic=subtopic, extra=extra, **{k: v for k, v in drawn.items() if k in _CONTEXT_FIELDS}
+        )
         personas = None
         if cfg.personas.enabled:
-            personas = [self.personas.sample(draws, self.contexts.age_range(context.age[i]), context.gender[i]) for i in range(2)]
+            personas = [
+                self.personas.sample(draws, self.contexts.age_range(context.age[i]), context.gender[i])
+                for i in range(2)
+            ]
         exemplars = self._exemplars(draws, context) if self.pool else []
-        summary_ex = self.pool.draw(draws, cfg.summary.exemplars, summaries=True) if self.pool and cfg.summary.enabled else []
+        summary_ex = (
+            self.pool.draw(draws, cfg.summary.exemplars, summaries=True) if self.pool and cfg.summary.enabled else []
+        )
         return ConversationSpec(
             id=spec_id(cfg.seed, index),
             index=index,

@@ -18,8 +18,9 @@ class Taxonomy(BaseModel):
     subtopics: dict[str, list[str]]
     weights: dict[str, float]
     source: str = Field("topics", description="'file', 'topics' (no expansion) or the sources joined by '+'")
-    rejected: dict[str, list[tuple[str, str]]] = Field(default_factory=dict,
-                                                       description="topic → candidates that failed the subtopic check, with why")
+    rejected: dict[str, list[tuple[str, str]]] = Field(
+        default_factory=dict, description="topic → candidates that failed the subtopic check, with why"
+    )
 
     @classmethod
     def from_topics(cls, topics: dict[str, float]) -> Taxonomy:
@@ -28,12 +29,22 @@ class Taxonomy(BaseModel):
     @classmethod
     def from_file(cls, path: Path, weights: dict[str, float] | None = None) -> Taxonomy:
         """A YAML/JSON file ``{topic: [subtopic, ...]}`` (weights default to 1)."""
-        raw = json.loads(Path(path).read_text()) if str(path).endswith(".json") and Path(path).is_file() else read_yaml(path, "subtopic taxonomy file")
+        raw = (
+            json.loads(Path(path).read_text())
+            if str(path).endswith(".json") and Path(path).is_file()
+            else read_yaml(path, "subtopic taxonomy file")
+        )
         if isinstance(raw, dict) and "subtopics" in raw and isinstance(raw["subtopics"], dict):
             weights = weights or raw.get("weights")
             raw = raw["subtopics"]
-        if not isinstance(raw, dict) or not raw or not all(isinstance(v, list) and v and all(isinstance(s, str) for s in v) for v in raw.values()):
-            raise ConfigError(f"subtopic taxonomy file {path} must map each topic to a non-empty list of subtopic strings")
+        if (
+            not isinstance(raw, dict)
+            or not raw
+            or not all(isinstance(v, list) and v and all(isinstance(s, str) for s in v) for v in raw.values())
+        ):
+            raise ConfigError(
+                f"subtopic taxonomy file {path} must map each topic to a non-empty list of subtopic strings"
+            )
         weights = {t: float((weights or {}).get(t, 1.0)) for t in raw}
         return cls(subtopics={t: list(v) for t, v in raw.items()}, weights=weights, source="file")
 

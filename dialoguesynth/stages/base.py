@@ -65,9 +65,9 @@ class StageRunner:
             seeds = [stage.seed(items[i], attempt, self.resample) for i in pending]
             requests = [stage.request(items[i], s) for i, s in zip(pending, seeds)]
 
-            def progress(n: int, tps: float, _base=done_before) -> None:
+            def progress(n: int, tps: float, _base=done_before, _total=total) -> None:
                 if self.on_progress:
-                    self.on_progress(stage.name, _base + n, total, tps)
+                    self.on_progress(stage.name, _base + n, _total, tps)
 
             completions = self.backend.generate(requests, progress)
             still = []
@@ -76,8 +76,13 @@ class StageRunner:
                 o = outcomes[i]
                 o.value, o.reason, o.attempts = value, reason, attempt + 1
                 o.tokens += comp.completion_tokens
-                o.output = StageOutput(text=comp.text, finish_reason=comp.finish_reason, prompt_tokens=comp.prompt_tokens,
-                                       completion_tokens=comp.completion_tokens, seed=seed)
+                o.output = StageOutput(
+                    text=comp.text,
+                    finish_reason=comp.finish_reason,
+                    prompt_tokens=comp.prompt_tokens,
+                    completion_tokens=comp.completion_tokens,
+                    seed=seed,
+                )
                 if reason is not None:
                     still.append(i)
             done_before += len(pending)

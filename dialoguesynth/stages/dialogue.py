@@ -60,16 +60,21 @@ def line_regex(lo: int = 1, hi: int = TURN_CHARS, label_free: bool = True, phras
     return f"{_FIRST}(?:{_CHAR_NO_COLON}{{{body_lo},{free}}}|{long}){_END}"
 
 
-def turns_regex(n: int, label_free: bool = True, lengths: tuple[tuple[int, int], tuple[int, int]] | None = None,
-                openers: dict[int, list[str]] | None = None) -> str:
+def turns_regex(
+    n: int,
+    label_free: bool = True,
+    lengths: tuple[tuple[int, int], tuple[int, int]] | None = None,
+    openers: dict[int, list[str]] | None = None,
+) -> str:
     """Exactly ``n`` alternating turns after the prompt's ``#Person1#:``, ending in a newline;
     ``lengths`` bounds each speaker's turn in characters (Person1, Person2); ``openers`` maps a turn
     index to the phrases it may open with (see ``realise.py``)."""
     openers = openers or {}
 
     def line(k: int) -> str:
-        return line_regex(*(lengths[k % 2] if lengths else (1, TURN_CHARS)), label_free=label_free,
-                          phrases=openers.get(k))
+        return line_regex(
+            *(lengths[k % 2] if lengths else (1, TURN_CHARS)), label_free=label_free, phrases=openers.get(k)
+        )
 
     rest = "".join(f"\\n#Person{2 if k % 2 else 1}#: {line(k)}" for k in range(1, n))
     return f" {line(0)}{rest}\\n"
@@ -79,14 +84,17 @@ def turn_openers(spec: ConversationSpec, cfg: Config, pool: ExemplarPool) -> dic
     """What each turn opens with: realised context and speech phrases, else for the first turn a
     word real dialogues open with (render.real_openers)."""
     r = cfg.render
-    openers = realise.turn_openers(spec, realise.load_realisation(cfg.context.catalog_dir),
-                                   context=r.realise_context, speech=r.realise_speech)
+    openers = realise.turn_openers(
+        spec, realise.load_realisation(cfg.context.catalog_dir), context=r.realise_context, speech=r.realise_speech
+    )
     if r.real_openers and 0 not in openers:
         openers[0] = [f"{w}" for w in pool.openers]
     return openers
 
 
-def turn_lengths(spec: ConversationSpec, cfg: Config, catalog: PersonaCatalog) -> tuple[tuple[int, int], tuple[int, int]] | None:
+def turn_lengths(
+    spec: ConversationSpec, cfg: Config, catalog: PersonaCatalog
+) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """Each speaker's turn-length bounds from their extraversion bin (render.turn_chars), so the
     trait reaches the text even through a model too small to follow a description of it."""
     if not spec.personas or not cfg.render.persona_turn_length:
@@ -107,8 +115,9 @@ class DialogueStage(Stage[tuple[ConversationSpec, str | None]]):
 
     def prompt(self, spec: ConversationSpec, plan: str | None) -> str:
         v = self.cfg.prompt_version
-        exemplars = "".join(render(v, "exemplar", **exemplar_fields(self.pool[i], self.pool.labels.get(i)))
-                            for i in spec.exemplar_ids)
+        exemplars = "".join(
+            render(v, "exemplar", **exemplar_fields(self.pool[i], self.pool.labels.get(i))) for i in spec.exemplar_ids
+        )
         use_plan = plan if self.cfg.plan.in_render_prompt else None
         header = render(v, "spec_header", **spec_fields(spec, self.cfg, plan=use_plan))
         return render(v, "dialogue", exemplars=exemplars, header=header)
@@ -117,11 +126,21 @@ class DialogueStage(Stage[tuple[ConversationSpec, str | None]]):
         spec, plan = item
         r = self.cfg.render
         return GenRequest(
-            prompt=self.prompt(spec, plan), max_tokens=r.max_tokens, temperature=r.temperature, top_p=r.top_p,
+            prompt=self.prompt(spec, plan),
+            max_tokens=r.max_tokens,
+            temperature=r.temperature,
+            top_p=r.top_p,
             repetition_penalty=r.repetition_penalty,
-            seed=seed, stop=["\n\n", "\nTopic:"],
-            regex=turns_regex(spec.context.target_turns, r.label_free_starts, turn_lengths(spec, self.cfg, self.personas),
-                              turn_openers(spec, self.cfg, self.pool)) if r.guided else None,
+            seed=seed,
+            stop=["\n\n", "\nTopic:"],
+            regex=turns_regex(
+                spec.context.target_turns,
+                r.label_free_starts,
+                turn_lengths(spec, self.cfg, self.personas),
+                turn_openers(spec, self.cfg, self.pool),
+            )
+            if r.guided
+            else None,
         )
 
     def parse(self, item, completion: Completion):

@@ -25,8 +25,9 @@ class PersonaLineStage(Stage[tuple[ConversationSpec, int]]):
         traits = ", ".join(p.descriptors[:2]) or "even-tempered"
         speaker = f"{p.name}, {p.age}, {p.gender}, {p.occupation}; {traits}"
         prompt = render(self.cfg.prompt_version, "persona", subtopic=spec.context.subtopic, speaker=speaker)
-        return GenRequest(prompt=prompt, max_tokens=48, temperature=0.7, top_p=0.95, seed=seed, stop=["\n"],
-                          regex=r" [^\n]{15,200}\n")
+        return GenRequest(
+            prompt=prompt, max_tokens=48, temperature=0.7, top_p=0.95, seed=seed, stop=["\n"], regex=r" [^\n]{15,200}\n"
+        )
 
     def parse(self, item, completion: Completion):
         return parse_line(completion.text, min_chars=15)

@@ -32,9 +32,15 @@ class PlanStage(Stage[ConversationSpec]):
     def request(self, spec: ConversationSpec, seed: int) -> GenRequest:
         header = render(self.cfg.prompt_version, "spec_header", **spec_fields(spec, self.cfg))
         p = self.cfg.plan
-        return GenRequest(prompt=render(self.cfg.prompt_version, "plan", header=header), max_tokens=p.max_tokens,
-                          temperature=p.temperature, top_p=p.top_p, seed=seed, stop=["\n"],
-                          regex=r" [^\n]{20,700}\n")
+        return GenRequest(
+            prompt=render(self.cfg.prompt_version, "plan", header=header),
+            max_tokens=p.max_tokens,
+            temperature=p.temperature,
+            top_p=p.top_p,
+            seed=seed,
+            stop=["\n"],
+            regex=r" [^\n]{20,700}\n",
+        )
 
     def parse(self, spec: ConversationSpec, completion: Completion):
         text, reason = parse_line(completion.text, min_chars=20)

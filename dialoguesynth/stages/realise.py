@@ -50,8 +50,9 @@ def _values(spec: ConversationSpec, field: str) -> list[str]:
     return [getattr(c, field)]
 
 
-def turn_openers(spec: ConversationSpec, catalog: RealisationCatalog, context: bool = True,
-                 speech: bool = True) -> dict[int, list[str]]:
+def turn_openers(
+    spec: ConversationSpec, catalog: RealisationCatalog, context: bool = True, speech: bool = True
+) -> dict[int, list[str]]:
     """Turn index → the phrases that turn may open with, drawn from the spec's seed (same spec,
     same phrases). Fields take free turns in the catalog's slot order; what finds none is left out."""
     rng = random.Random(f"realise:{spec.seed}")
@@ -81,7 +82,9 @@ def _catalog(path: Path) -> RealisationCatalog:
     try:
         return RealisationCatalog.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(format_validation_error(exc, str(path)).replace("invalid config", "invalid catalog")) from None
+        raise ConfigError(
+            format_validation_error(exc, str(path)).replace("invalid config", "invalid catalog")
+        ) from None
 
 
 def load_realisation(override: Path | None = None) -> RealisationCatalog:

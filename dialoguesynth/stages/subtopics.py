@@ -12,13 +12,15 @@ from ..backends import Completion, GenRequest
 from ..config import Config
 from ..parsing import parse_json_list
 from ..prompts import render, template
-from ..words import stems
 from ..sampling.rng import derive_seed
+from ..words import stems
 from .base import Stage
 
 _WORDS = re.compile(r"[a-z']+")
 _ENDS_BADLY = frozenset("a an the of to for with at in on and or but by from about as my your".split())
-_PLACEHOLDER = re.compile(r"\b(subtopics?|topics?|examples?|etc|situations?|n/?a|xxx|something|stuff|things?)\b|\.\.\.|…")
+_PLACEHOLDER = re.compile(
+    r"\b(subtopics?|topics?|examples?|etc|situations?|n/?a|xxx|something|stuff|things?)\b|\.\.\.|…"
+)
 _FIRST_PERSON = re.compile(r"\b(i|i'm|i've|me|my|we|we're|our|us)\b")
 _BAD_CHARS = re.compile(r"[\[\]{}|/\\<>#*_=\"@$%^~`;:!?]|\d")
 
@@ -92,10 +94,20 @@ class SubtopicStage(Stage[str]):
     def request(self, topic: str, seed: int) -> GenRequest:
         # ask for more than m: the check rejects some, the first m that pass are kept
         n = self.m + 2
-        schema = {"type": "array", "minItems": n, "maxItems": n,
-                  "items": {"type": "string", "minLength": 3, "maxLength": 60}}
-        return GenRequest(prompt=render(self.cfg.prompt_version, "subtopics", topic=topic),
-                          max_tokens=24 * n + 16, temperature=0.8, top_p=0.95, seed=seed, json_schema=schema)
+        schema = {
+            "type": "array",
+            "minItems": n,
+            "maxItems": n,
+            "items": {"type": "string", "minLength": 3, "maxLength": 60},
+        }
+        return GenRequest(
+            prompt=render(self.cfg.prompt_version, "subtopics", topic=topic),
+            max_tokens=24 * n + 16,
+            temperature=0.8,
+            top_p=0.95,
+            seed=seed,
+            json_schema=schema,
+        )
 
     def parse(self, topic: str, completion: Completion):
         items, reason = parse_json_list(completion.text)

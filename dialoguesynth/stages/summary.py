@@ -11,7 +11,6 @@ from ..sampling.exemplars import ExemplarPool
 from ..spec import ConversationSpec
 from .base import Stage
 
-
 # DialogSum's style: third person, often opening with a speaker tag; no ':' anywhere, so a summary
 # cannot be a turn ('#Person1#: I'm sorry') or a header
 SUMMARY_REGEX = r" (?:#Person[12]#|[A-Z])[^\n:]{10,400}\n"
@@ -30,11 +29,20 @@ class SummaryStage(Stage[tuple[ConversationSpec, str]]):
     def request(self, item, seed: int) -> GenRequest:
         spec, dialogue = item
         v = self.cfg.prompt_version
-        exemplars = "".join(render(v, "summary_exemplar", dialogue=self.pool[i].dialogue, summary=self.pool[i].summary)
-                            for i in spec.summary_exemplar_ids)
+        exemplars = "".join(
+            render(v, "summary_exemplar", dialogue=self.pool[i].dialogue, summary=self.pool[i].summary)
+            for i in spec.summary_exemplar_ids
+        )
         s = self.cfg.summary
-        return GenRequest(prompt=render(v, "summary", exemplars=exemplars, dialogue=dialogue), max_tokens=s.max_tokens,
-                          temperature=s.temperature, top_p=s.top_p, seed=seed, stop=["\n"], regex=SUMMARY_REGEX)
+        return GenRequest(
+            prompt=render(v, "summary", exemplars=exemplars, dialogue=dialogue),
+            max_tokens=s.max_tokens,
+            temperature=s.temperature,
+            top_p=s.top_p,
+            seed=seed,
+            stop=["\n"],
+            regex=SUMMARY_REGEX,
+        )
 
     def parse(self, item, completion: Completion):
         text, reason = parse_line(completion.text, min_chars=10)
