@@ -11,7 +11,9 @@ DIALOGSUM = Path(os.environ.get("DIALOGSUM_DIR", ROOT.parent / "shared" / "data"
 
 @pytest.fixture(scope="session")
 def dialogsum() -> Path:
-    assert (DIALOGSUM / "train.jsonl").is_file(), f"DialogSum not found at {DIALOGSUM} (set DIALOGSUM_DIR)"
+    if not (DIALOGSUM / "train.jsonl").is_file():
+        # CI has the data; a fresh machine without it runs every test that does not need it
+        pytest.skip(f"DialogSum not found at {DIALOGSUM} (set DIALOGSUM_DIR to its folder)")
     return DIALOGSUM
 
 
