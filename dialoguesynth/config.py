@@ -158,6 +158,13 @@ class RenderConfig(StageSampling):
     label_free_starts: bool = Field(
         True, description="guided: no ':' in a turn's first 24 characters (stops echoed header labels)"
     )
+    best_of: int = Field(
+        1,
+        ge=1,
+        le=8,
+        description="render k samples per spec and keep the passing one the model finds likeliest per token "
+        "(a quality dial; costs k times the render)",
+    )
     resample: int = Field(
         0, ge=0, description="changes every render seed but no spec: > 0 draws another sample of the same specs"
     )

@@ -50,8 +50,14 @@ class FakeBackend:
         else:  # a summary naming a word of the dialogue it follows, as real summaries do
             said = [w.strip(".") for w in r.prompt.rsplit("Summary:", 1)[0].split()[-12:]]
             text = f" #Person1# and #Person2# talk about the {next((w for w in said if w in WORDS), 'plans')}.\n"
+        # a made-up log-probability, fixed by the seed, when asked (best-of-k picks by it)
+        logprob = -random.Random(f"lp{r.seed}").random() if r.logprobs else None
         return Completion(
-            text=text, finish_reason="stop", prompt_tokens=len(r.prompt) // 4, completion_tokens=len(text) // 4
+            text=text,
+            finish_reason="stop",
+            prompt_tokens=len(r.prompt) // 4,
+            completion_tokens=len(text) // 4,
+            logprob=logprob,
         )
 
     def generate(self, requests, progress=None):

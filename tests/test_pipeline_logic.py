@@ -166,3 +166,25 @@ def test_fill_gaps_on_ray_is_refused_not_ignored(tmp_path, cfg_factory):
 
     with pytest.raises(RunError, match="fill-gaps"):
         run_on_ray(cfg_factory(num_dialogues=4, coverage__fill_gaps=True), tmp_path / "o")
+
+
+def test_best_of_k_keeps_the_likeliest_passing_sample(tmp_path, cfg_factory):
+    """FAKE engine: its log-probabilities are made up from the seed; what is tested is the choice."""
+    import random
+
+    from dialoguesynth.stages.base import candidate_seeds
+
+    def lp(seed):
+        return -random.Random(f"lp{seed}").random()
+
+    one = gen(cfg_factory(num_dialogues=6, topics__expand=False)).run(tmp_path / "one")
+    three = gen(cfg_factory(num_dialogues=6, topics__expand=False, render__best_of=3)).run(tmp_path / "three")
+    assert one["spec_json"] == three["spec_json"]  # the dial changes renders, never specs
+    for r, base in zip(three, one):
+        seeds = candidate_seeds(base["render_seed"], 3)
+        assert seeds[0] == base["render_seed"] and r["render_seed"] == max(seeds, key=lp)  # the likeliest kept
+    assert sum(three["tokens_dialogue"]) > 2 * sum(one["tokens_dialogue"])  # every sample's tokens are counted
+    # samples that fail the checks are never kept, however likely
+    junk = gen(cfg_factory(num_dialogues=6, topics__expand=False, render__best_of=3), FakeBackend(junk_every=2))
+    ds = junk.run(tmp_path / "junk")
+    assert len(ds) and not any("see you there very soon" in d for d in ds["dialogue"])

@@ -20,6 +20,7 @@ class GenRequest(BaseModel):
     seed: int | None = None
     regex: str | None = Field(None, description="constrain the output to this regex (guided decoding)")
     json_schema: dict | None = Field(None, description="constrain the output to JSON matching this schema")
+    logprobs: bool = Field(False, description="return the mean token log-probability (best-of-k rendering)")
 
 
 class Completion(BaseModel):
@@ -27,6 +28,7 @@ class Completion(BaseModel):
     finish_reason: str | None = None
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    logprob: float | None = Field(None, description="mean log-probability per generated token, when asked for")
 
 
 # Called with the number of requests finished so far and the output tokens/s so far.

@@ -70,6 +70,7 @@ class VLLMBackend:
             stop=r.stop or None,
             seed=r.seed,
             structured_outputs=structured,
+            logprobs=0 if r.logprobs else None,  # 0: only the sampled token's, enough for the cumulative figure
         )
 
     def generate(self, requests: list[GenRequest], progress: ProgressFn | None = None) -> list[Completion]:
@@ -86,6 +87,7 @@ class VLLMBackend:
                 finish_reason=o.outputs[0].finish_reason,
                 prompt_tokens=len(o.prompt_token_ids or ()),
                 completion_tokens=len(o.outputs[0].token_ids),
+                logprob=_mean_logprob(o.outputs[0]),
             )
             for o in outs
         ]
@@ -98,6 +100,11 @@ class VLLMBackend:
             except Exception:
                 pass
             self.llm = None
+
+
+def _mean_logprob(out) -> float | None:
+    cum = getattr(out, "cumulative_logprob", None)
+    return cum / len(out.token_ids) if cum is not None and out.token_ids else None
 
 
 def _tqdm_bridge(progress: ProgressFn):

@@ -28,6 +28,8 @@ class Outcome:
 
 class Stage(ABC, Generic[Item]):
     name: str
+    # best-of-k: k samples per item, the passing one with the highest mean token log-probability kept
+    candidates: int = 1
 
     @abstractmethod
     def key(self, item: Item) -> int:
@@ -62,20 +64,24 @@ class StageRunner:
         for attempt in range(self.max_attempts):
             if not pending:
                 break
-            seeds = [stage.seed(items[i], attempt, self.resample) for i in pending]
-            requests = [stage.request(items[i], s) for i, s in zip(pending, seeds)]
+            k = max(stage.candidates, 1)
+            seeds = [candidate_seeds(stage.seed(items[i], attempt, self.resample), k) for i in pending]
+            requests = [stage.request(items[i], s) for i, group in zip(pending, seeds) for s in group]
+            if k > 1:
+                requests = [r.model_copy(update={"logprobs": True}) for r in requests]
 
-            def progress(n: int, tps: float, _base=done_before, _total=total) -> None:
+            def progress(n: int, tps: float, _base=done_before, _total=total, _k=k) -> None:
                 if self.on_progress:
-                    self.on_progress(stage.name, _base + n, _total, tps)
+                    self.on_progress(stage.name, _base + n // _k, _total, tps)
 
             completions = self.backend.generate(requests, progress)
             still = []
-            for i, seed, comp in zip(pending, seeds, completions):
-                value, reason = stage.parse(items[i], comp)
+            for n, (i, group) in enumerate(zip(pending, seeds)):
+                tried = [(stage.parse(items[i], c), c, s) for c, s in zip(completions[n * k : (n + 1) * k], group)]
+                (value, reason), comp, seed = _best(tried)
                 o = outcomes[i]
                 o.value, o.reason, o.attempts = value, reason, attempt + 1
-                o.tokens += comp.completion_tokens
+                o.tokens += sum(c.completion_tokens for _, c, _ in tried)
                 o.output = StageOutput(
                     text=comp.text,
                     finish_reason=comp.finish_reason,
@@ -92,3 +98,17 @@ class StageRunner:
         if self.on_progress:
             self.on_progress(stage.name, done_before, total, -1.0)  # every request sent is finished
         return outcomes
+
+
+def candidate_seeds(seed: int, k: int) -> list[int]:
+    """The seeds of k samples of one item; the first is the item's own seed, so k = 1 changes nothing."""
+    return [seed] + [derive_seed(seed, "candidate", j) for j in range(1, k)]
+
+
+def _best(tried: list[tuple[tuple[Any, str | None], Completion, int]]):
+    """Among samples that pass, the one the model finds likeliest per token (first on ties or
+    without log-probabilities); when none passes, the first sample and its reason."""
+    passing = [t for t in tried if t[0][1] is None]
+    if not passing:
+        return tried[0]
+    return max(passing, key=lambda t: t[1].logprob if t[1].logprob is not None else float("-inf"))

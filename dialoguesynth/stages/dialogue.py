@@ -107,6 +107,7 @@ class DialogueStage(Stage[tuple[ConversationSpec, str | None]]):
 
     def __init__(self, cfg: Config, pool: ExemplarPool):
         self.cfg = cfg
+        self.candidates = cfg.render.best_of
         self.pool = pool
         self.personas = load_persona_catalog(cfg.personas.catalog_dir)
 
