@@ -3,6 +3,7 @@ error messages that name the field. Importable without vLLM or torch."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -13,6 +14,26 @@ from .errors import ConfigError
 
 DATA_DIR = Path("../shared/data/dialogsum")  # DialogSum, beside the project (read at run time, never bundled)
 DEFAULT_REFERENCE = (DATA_DIR / "train.jsonl").as_posix()
+# `reference.path: embedded`: 40 dialogues written for the project, shipped in the package (Apache-2.0);
+# also what the default falls back to when DialogSum is not beside the project (a fresh machine)
+EMBEDDED_REFERENCE = "embedded"
+EMBEDDED_POOL = Path(__file__).resolve().parent / "reference" / "pool.jsonl"
+_HUB_ID = re.compile(r"^(?:hf:)?([\w.-]+/[\w.-]+)$")
+
+
+def hub_id(path: str | Path, base: Path | None = None) -> str | None:
+    """The dataset id when a reference path names one: 'hf:owner/name', or 'owner/name' that is no local path
+    (relative to ``base``, else the CWD)."""
+    text = str(path)
+    m = _HUB_ID.match(text)
+    if m is None:
+        return None
+    if not text.startswith("hf:") and (
+        Path(text).suffix in (".jsonl", ".json", ".csv", ".parquet") or ((base or Path.cwd()) / text).exists()
+    ):
+        return None  # a data file's name, or a path that exists
+
+    return m.group(1)
 
 
 class Strict(BaseModel):
@@ -116,7 +137,11 @@ class ContextConfig(Strict):
 class ReferenceConfig(Strict):
     """Real in-domain dialogues used as few-shot exemplars."""
 
-    path: Path = Path(DEFAULT_REFERENCE)
+    path: Path = Field(
+        Path(DEFAULT_REFERENCE),
+        description="jsonl/json/csv with a `dialogue` column, or `embedded` (a small pool shipped in the package); "
+        "the default, DialogSum beside the project, falls back to `embedded` where it is missing",
+    )
     exemplars: int = Field(3, ge=0, le=8, description="few-shot dialogues per prompt")
     match: bool = Field(
         True,
@@ -334,6 +359,9 @@ def load_config(path: str | Path | None = None, **overrides) -> Config:
         raise ConfigError(format_validation_error(exc, source)) from None
     if path is not None:
         _resolve_paths(cfg, Path(path).resolve().parent, data)
+    given = isinstance(data.get("reference"), dict) and "path" in data["reference"]
+    if not given and not Path(cfg.reference.path).is_file():
+        cfg.reference.path = Path(EMBEDDED_REFERENCE)  # a fresh machine: no DialogSum beside the project
     return cfg
 
 
@@ -351,7 +379,9 @@ def _resolve_paths(cfg: Config, base: Path, raw: dict) -> None:
     ]:
         obj = getattr(cfg, section)
         value = getattr(obj, key)
-        if value is not None and given(section, key) and not Path(value).expanduser().is_absolute():
+        if value is None or str(value) == EMBEDDED_REFERENCE or (section == "reference" and hub_id(value, base)):
+            continue
+        if given(section, key) and not Path(value).expanduser().is_absolute():
             setattr(obj, key, (base / value).resolve())
     name = cfg.model.name
     if given("model", "name") and name.startswith(("./", "../")):

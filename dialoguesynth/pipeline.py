@@ -13,7 +13,7 @@ from pathlib import Path
 import datasets
 
 from .backends import Backend, make_backend
-from .config import Config, load_config
+from .config import EMBEDDED_REFERENCE, Config, load_config
 from .dedup import Deduper
 from .errors import ConfigError
 from .export import export, rejection_counts
@@ -58,6 +58,12 @@ class Generator:
             r = self.cfg.reference
             labeller = load_labeller(self.cfg.context.catalog_dir) if r.match else None
             self._pool = ExemplarPool(load_reference(r.path), r.max_exemplar_chars, r.max_exemplar_turns, labeller)
+            if str(r.path) == EMBEDDED_REFERENCE:
+                self.warnings.append(
+                    f"few-shot exemplars come from the embedded pool ({len(self._pool.by_id)} dialogues written for "
+                    "the project); point reference.path at DialogSum or your own data for realism "
+                    "(README: Reference data)"
+                )
         return self._pool
 
     @property

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from ..config import EMBEDDED_POOL, EMBEDDED_REFERENCE, hub_id
 from ..copying import ReferenceIndex, containment, grams
 from ..errors import ConfigError
 from ..labels import Labeller, Labels
@@ -46,11 +47,35 @@ def _first(row: dict, *keys: str) -> str:
     return ""
 
 
+def _load_dataset_rows(source: str) -> list[dict]:
+    """Rows of the train split of a hub dataset id or a local dataset folder (``datasets``, cached)."""
+    import datasets
+
+    try:
+        ds = datasets.load_dataset(source)
+    except Exception as exc:  # offline, unknown id, bad files: many kinds; one line for the user
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(
+            f"could not load dataset {source!r} ({first[:160]}). Offline? On a connected machine run "
+            f"`python -c \"import datasets; datasets.load_dataset('{source}')['train'].to_json('train.jsonl')\"` "
+            "and point reference.path at that file"
+        ) from None
+    split = ds["train"] if "train" in ds else next(iter(ds.values()))
+    return split.to_list()
+
+
 def load_reference(path: str | Path) -> list[Exemplar]:
-    """Read ``.jsonl``/``.json``/``.csv`` rows with a ``dialogue`` field (DialogSum layout)."""
-    path = Path(path)
+    """Read ``.jsonl``/``.json``/``.csv`` rows with a ``dialogue`` field (DialogSum layout);
+    ``embedded``: the pool shipped in the package; a hub dataset id or a local dataset folder:
+    its train split, through ``datasets``."""
+    if (source := hub_id(path)) is not None or Path(path).is_dir():
+        return _exemplars(_load_dataset_rows(source or str(path)), str(path))
+    path = EMBEDDED_POOL if str(path) == EMBEDDED_REFERENCE else Path(path)
     if not path.is_file():
-        raise ConfigError(f"reference data not found: {path} (set reference.path in the config)")
+        raise ConfigError(
+            f"reference data not found: {path} (set reference.path to your data or DialogSum's train.jsonl, "
+            "or to `embedded`; see the README's Reference data)"
+        )
     try:
         if path.suffix == ".csv":
             with path.open(newline="", encoding="utf-8") as f:
@@ -62,13 +87,17 @@ def load_reference(path: str | Path) -> list[Exemplar]:
                 rows = [json.loads(line) for line in f if line.strip()]
     except (json.JSONDecodeError, UnicodeDecodeError, csv.Error) as exc:
         raise ConfigError(f"reference data {path} is not readable as {path.suffix or 'jsonl'}: {exc}") from None
+    return _exemplars(rows, str(path))
+
+
+def _exemplars(rows: list, where: str) -> list[Exemplar]:
     out = []
     for i, row in enumerate(rows):
         if not isinstance(row, dict) or not row.get("dialogue"):
-            raise ConfigError(f"reference data {path}: row {i + 1} has no 'dialogue' field")
+            raise ConfigError(f"reference data {where}: row {i + 1} has no 'dialogue' field")
         out.append(
             Exemplar(
-                id=_first(row, "fname", "id") or f"row{i}",
+                id=str(_first(row, "fname", "id") or f"row{i}"),
                 dialogue=str(row["dialogue"]).strip(),
                 summary=_first(row, "summary", "summary1"),
                 topic=_first(row, "topic", "topic1"),
@@ -76,7 +105,7 @@ def load_reference(path: str | Path) -> list[Exemplar]:
             )
         )
     if not out:
-        raise ConfigError(f"reference data {path} is empty")
+        raise ConfigError(f"reference data {where} is empty")
     return out
 
 
@@ -147,7 +176,9 @@ class ExemplarPool:
             for i in self.dialogue_ids
             if (m := _OPENER.match(self.by_id[i].dialogue.split("\n", 1)[0].split(":", 1)[-1].strip()))
         )
-        return sorted(w for w, n in counts.items() if n >= OPENER_MIN_COUNT)
+        # a small pool (the embedded 40) keeps every opener said twice; DialogSum's 12k keep OPENER_MIN_COUNT
+        least = max(2, min(OPENER_MIN_COUNT, len(self.dialogue_ids) // 2000))
+        return sorted(w for w, n in counts.items() if n >= least)
 
     @cached_property
     def index(self) -> ReferenceIndex:
