@@ -32,7 +32,15 @@ def _config(config: Path | None, **overrides) -> Config:
 def generate(
     config: Path = ConfigOpt,
     output: Path = typer.Option(..., "--output", "-o", help="output folder (a datasets.load_from_disk folder)"),
-    num_dialogues: int = typer.Option(None, "--num-dialogues", "-n", min=1),
+    num_dialogues: int = typer.Option(
+        None, "--num-dialogues", "-n", min=1, help="specs to render (with --accepted: the most specs tried)"
+    ),
+    accepted: int = typer.Option(
+        None,
+        "--accepted",
+        min=1,
+        help="generate until N dialogues pass the bar and export exactly N (budget: -n, default 3 x N specs)",
+    ),
     seed: int = typer.Option(None, "--seed"),
     model: str = typer.Option(None, "--model", help="'embedded', an HF model folder, or an HF id"),
     fresh: bool = typer.Option(False, "--fresh", help="discard an earlier run in OUTPUT instead of resuming it"),
@@ -61,7 +69,8 @@ def generate(
 
     cfg = _config(
         config,
-        num_dialogues=num_dialogues,
+        num_dialogues=num_dialogues or (3 * accepted if accepted else None),
+        run__accepted=accepted,
         seed=seed,
         model__name=model,
         personas__enabled=False if no_personas else None,

@@ -274,6 +274,12 @@ class CoverageConfig(Strict):
 class RunConfig(Strict):
     batch_size: int = Field(256, ge=1, description="specs per engine call (all stages of a batch run before the next)")
     export_formats: list[Literal["parquet", "jsonl"]] = Field(default_factory=lambda: ["parquet", "jsonl"])
+    accepted: int | None = Field(
+        None,
+        ge=1,
+        description="generate until this many dialogues pass the bar and export exactly that many "
+        "(num_dialogues is then the most specs tried: the attempt budget)",
+    )
 
 
 class Config(Strict):
@@ -298,6 +304,13 @@ class Config(Strict):
     def _consistent(self):
         if self.checks.min_turns > 16:
             raise ValueError("checks.min_turns above the longest catalog duration is never satisfiable")
+        if self.run.accepted and self.num_dialogues < self.run.accepted:
+            raise ValueError(
+                f"num_dialogues ({self.num_dialogues}) is the budget of specs tried for run.accepted "
+                f"({self.run.accepted}) and cannot be smaller"
+            )
+        if self.run.accepted and self.model.mix:
+            raise ValueError("run.accepted and model.mix do not combine: render one model per run")
         return self
 
 
@@ -394,5 +407,8 @@ def config_hash(cfg: Config) -> str:
 
     # num_dialogues is left out: spec i does not depend on it, so a run can be extended in place
     # and so is fill_gaps: it only aims the specs that extend a run
-    payload = cfg.model_dump_json(exclude={"num_dialogues": True, "run": {"batch_size"}, "coverage": {"fill_gaps"}})
+    # and run.accepted: like num_dialogues it only says how far the same specs go
+    payload = cfg.model_dump_json(
+        exclude={"num_dialogues": True, "run": {"batch_size", "accepted"}, "coverage": {"fill_gaps"}}
+    )
     return hashlib.sha256(payload.encode()).hexdigest()[:16]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import tempfile
 import time
 from collections import Counter
@@ -114,10 +115,21 @@ class Generator:
             with StageProgress(enabled=self.show_progress) as bars:
                 records, rejected, stats = self._generate(store, bars)
             self.warnings += store.warnings
-            summary = self._summary(records, rejected, stats, time.monotonic() - started)
+            want = self.cfg.run.accepted
+            kept = sorted(records, key=lambda r: r.spec.index)[:want] if want else records
+            summary = self._summary(kept, rejected, stats, time.monotonic() - started)
+            if want:
+                # the surplus of the last batch stays in run/records.jsonl; a larger --accepted exports it
+                summary |= {"accepted_target": want, "surplus_not_exported": len(records) - len(kept)}
+                if len(kept) < want:
+                    self.warnings.append(
+                        f"only {len(kept)} of {want} dialogues passed within the budget of {self.cfg.num_dialogues} "
+                        "specs (num_dialogues); raise it to try more"
+                    )
+                    summary["warnings"] = self.warnings
             store.save_json("summary.json", summary)
             config = json.loads(self.cfg.model_dump_json())
-            return export(out, records, rejected, summary, config, self.cfg.run.export_formats)
+            return export(out, kept, rejected, summary, config, self.cfg.run.export_formats)
         finally:
             store.release()
             if self._owns_backend and self._backend is not None:
@@ -144,7 +156,8 @@ class Generator:
         for r in records:
             seen.add(r.spec.id, r.dialogue)
         stats = {"resumed": len(done), "tokens": 0, "engine_s": 0.0}
-        if len(done) >= cfg.num_dialogues:
+        want = cfg.run.accepted
+        if len(done) >= cfg.num_dialogues or (want and len(records) >= want):
             return records, rejected, stats
         runner = StageRunner(_LazyBackend(self), cfg.checks.max_retries + 1, bars.update, resample=cfg.render.resample)
         taxonomy = self._taxonomy(store, runner)
@@ -160,7 +173,7 @@ class Generator:
         for name, specs in groups:
             if name is not None:
                 self._use_model(name)
-            while batch := list(islice(specs, cfg.run.batch_size)):
+            while batch := list(islice(specs, self._batch_size(records, rejected))):
                 t0 = time.monotonic()
                 new, bad = self._batch(batch, runner, seen)
                 stats["engine_s"] += time.monotonic() - t0
@@ -172,6 +185,17 @@ class Generator:
         stats["grid"] = _grid_fill(sampler, records)
         stats["subtopics"] = {"source": taxonomy.source, "kept": taxonomy.subtopics, "rejected": taxonomy.rejected}
         return records, rejected, stats
+
+    def _batch_size(self, records: list[Record], rejected: list[Rejected]) -> int:
+        """Specs for the next batch: the configured size, or with run.accepted just enough for the
+        dialogues still wanted at the pass rate seen so far (0 when they are there)."""
+        size, want = self.cfg.run.batch_size, self.cfg.run.accepted
+        if not want:
+            return size
+        need = want - len(records)
+        tried = len(records) + sum(r.stage != "dedup" for r in rejected)
+        rate = len(records) / tried if tried else 1.0
+        return 0 if need <= 0 else min(size, math.ceil(need / max(rate, 0.05)))
 
     def _todo(
         self, sampler: SpecSampler, done: set[str], records: list[Record], rejected: list[Rejected]

@@ -91,6 +91,8 @@ def run_on_ray(
         raise RunError("--engine ray needs Ray Data: pip install 'ray[data]'") from None
     if cfg.model.mix:
         raise RunError("--engine ray renders one model per run; run the models of a mix separately")
+    if cfg.run.accepted:
+        raise RunError("--accepted (run.accepted) works on --engine local only; on Ray, ask for a number of specs (-n)")
     if cfg.coverage.fill_gaps:
         raise RunError(
             "--fill-gaps (coverage.fill_gaps) works on --engine local only; Ray shards render specs in index order"

@@ -188,3 +188,30 @@ def test_best_of_k_keeps_the_likeliest_passing_sample(tmp_path, cfg_factory):
     junk = gen(cfg_factory(num_dialogues=6, topics__expand=False, render__best_of=3), FakeBackend(junk_every=2))
     ds = junk.run(tmp_path / "junk")
     assert len(ds) and not any("see you there very soon" in d for d in ds["dialogue"])
+
+
+def test_accepted_n_generates_until_n_pass_and_exports_exactly_n(tmp_path, cfg_factory):
+    """FAKE engine, every third dialogue junk: `--accepted 10` tries more specs until 10 pass."""
+    base = dict(topics__expand=False, checks__max_retries=0)
+    cfg = cfg_factory(num_dialogues=30, run__accepted=10, run__batch_size=8, **base)
+    fake = FakeBackend(junk_every=3)
+    ds = gen(cfg, fake).run(tmp_path / "o")
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert len(ds) == 10 and summary["accepted"] == 10 and summary["accepted_target"] == 10
+    tried = summary["accepted"] + summary["surplus_not_exported"] + summary["rejected"]
+    assert 10 < tried < 30  # more specs than wanted, fewer than the budget
+    assert ds["index"] == sorted(ds["index"])
+    # asking for more extends the same run: the first ten stay, in place
+    more = gen(cfg_factory(num_dialogues=30, run__accepted=14, **base), FakeBackend(junk_every=3))
+    ds14 = more.run(tmp_path / "o")
+    assert len(ds14) == 14 and ds14["id"][:10] == ds["id"]
+
+
+def test_accepted_n_says_when_the_budget_runs_out(tmp_path, cfg_factory):
+    from dialoguesynth.errors import ConfigError
+
+    g = gen(cfg_factory(num_dialogues=10, run__accepted=10, checks__max_retries=0), FakeBackend(junk_every=2))
+    ds = g.run(tmp_path / "o")
+    assert len(ds) < 10 and any("of 10 dialogues passed within the budget" in w for w in g.warnings)
+    with pytest.raises(ConfigError, match="budget"):
+        cfg_factory(num_dialogues=5, run__accepted=10)
