@@ -176,8 +176,8 @@ class ExemplarPool:
             for i in self.dialogue_ids
             if (m := _OPENER.match(self.by_id[i].dialogue.split("\n", 1)[0].split(":", 1)[-1].strip()))
         )
-        # a small pool (the embedded 40) keeps every opener said twice; DialogSum's 12k keep OPENER_MIN_COUNT
-        least = max(2, min(OPENER_MIN_COUNT, len(self.dialogue_ids) // 2000))
+        # a small pool (the embedded 40) keeps every opener said twice; DialogSum's thousands OPENER_MIN_COUNT
+        least = OPENER_MIN_COUNT if len(self.dialogue_ids) >= 1000 else 2
         return sorted(w for w, n in counts.items() if n >= least)
 
     @cached_property
