@@ -106,7 +106,10 @@ def generate(
     for w in gen.warnings if gen else []:
         console.print(f"[yellow]warning:[/] {w}")
     reasons = ", ".join(f"{k} {v}" for k, v in summary["rejected_by_reason"].items()) or "none"
-    console.print(f"[bold green]dataset:[/] {output}  (datasets.load_from_disk('{output}'))")
+    console.print(
+        f"[bold green]dataset:[/] {output}  (datasets.load_from_disk('{output}'); "
+        f"browse it: dialoguesynth view {output})"
+    )
     console.print(
         f"accepted {summary['accepted']}/{summary['requested']} in {summary['wall_s']} s "
         f"(model {summary['model']}); rejected: {reasons}"
