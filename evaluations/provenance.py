@@ -27,7 +27,7 @@ def provenance() -> dict:
         "dirty": bool(dirty),
         "command": " ".join(shlex.quote(a) for a in [Path(sys.executable).name, *sys.argv]),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
-        "{_mem_gb()} GB RAM, Python {platform.python_version()}",
+        f"{_mem_gb()} GB RAM, Python {platform.python_version()}",
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
 

@@ -25,3 +25,14 @@ def test_readme_config_block_is_the_default(tmp_path):
 def test_demo_config_loads():
     cfg = load_config(ROOT / "evaluations" / "configs" / "demo.yaml")
     assert cfg.num_dialogues >= 32 and cfg.model.name == "embedded"
+
+
+def test_provenance_names_the_machine():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "evaluations"))
+    from provenance import provenance
+
+    p = provenance()
+    assert "{" not in p["machine"] and "CPUs" in p["machine"] and "GB RAM" in p["machine"], p["machine"]
+    assert len(p["commit"]) == 40
