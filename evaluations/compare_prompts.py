@@ -59,7 +59,7 @@ ARMS = {
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=48)
-    ap.add_argument("--arms", default=",".join(ARMS), help="comma-separated arm names to run")
+    ap.add_argument("--arms", default=";".join(ARMS), help="arm names to run, separated by ';'")
     ap.add_argument("--config", default=str(HERE / "configs" / "demo.yaml"))
     ap.add_argument("--out", default=str(HERE / "results" / f"{datetime.date.today()}-prompt-arms"))
     ap.add_argument("--keep", help="keep each arm's run folder under this directory (for evaluate)")
@@ -70,6 +70,10 @@ def main() -> None:
         "accepted dialogues per minute, not first-attempt pass rates",
     )
     args = ap.parse_args()
+    arms = [a.strip() for a in args.arms.split(";") if a.strip()]
+    unknown = [a for a in arms if a not in ARMS]
+    if unknown:
+        ap.error(f"unknown arm(s) {unknown}; known: {list(ARMS)}")
 
     from dialoguesynth import Generator, load_config
     from dialoguesynth.backends import make_backend
@@ -80,7 +84,7 @@ def main() -> None:
         else dict(num_dialogues=args.n, checks__max_retries=0, plan__enabled=False, summary__enabled=False)
     )
     rows, backends = [], {}
-    for name, overrides in ((a, ARMS[a]) for a in args.arms.split(",")):
+    for name, overrides in ((a, ARMS[a]) for a in arms):
         cfg = load_config(args.config, **{**base, **overrides})
         if cfg.model.name not in backends:  # one engine per process on CPU: close the last before loading the next
             for b in backends.values():
