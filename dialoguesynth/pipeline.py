@@ -120,7 +120,12 @@ class Generator:
             summary = self._summary(kept, rejected, stats, time.monotonic() - started)
             if want:
                 # the surplus of the last batch stays in run/records.jsonl; a larger --accepted exports it
-                summary |= {"accepted_target": want, "surplus_not_exported": len(records) - len(kept)}
+                summary |= {
+                    "accepted_target": want,
+                    "surplus_not_exported": len(records) - len(kept),
+                    "requested": len(records) + len(rejected),
+                    "spec_budget": self.cfg.num_dialogues,
+                }
                 if len(kept) < want:
                     self.warnings.append(
                         f"only {len(kept)} of {want} dialogues passed within the budget of {self.cfg.num_dialogues} "

@@ -199,7 +199,7 @@ def test_accepted_n_generates_until_n_pass_and_exports_exactly_n(tmp_path, cfg_f
     summary = json.loads((tmp_path / "o" / "summary.json").read_text())
     assert len(ds) == 10 and summary["accepted"] == 10 and summary["accepted_target"] == 10
     tried = summary["accepted"] + summary["surplus_not_exported"] + summary["rejected"]
-    assert 10 < tried < 30  # more specs than wanted, fewer than the budget
+    assert 10 < tried < 30 and summary["requested"] == tried and summary["spec_budget"] == 30
     assert ds["index"] == sorted(ds["index"])
     # asking for more extends the same run: the first ten stay, in place
     more = gen(cfg_factory(num_dialogues=30, run__accepted=14, **base), FakeBackend(junk_every=3))
