@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def fake_cfg(tmp_path, dialogsum):
     cfg = tmp_path / "c.yaml"
     cfg.write_text(
-        f"seed: 2\nnum_dialogues: 40\nmodel: {{backend: 'fakes:SlowFakeBackend'}}\n"
+        # 80 specs in batches of 2 keep the run going ~12 s after its first save: room for the signal on a busy machine
+        f"seed: 2\nnum_dialogues: 80\nmodel: {{backend: 'fakes:SlowFakeBackend'}}\n"
         f"reference: {{path: {dialogsum / 'train.jsonl'}}}\nrun: {{batch_size: 2}}\n"
     )
     return cfg
