@@ -88,7 +88,7 @@ def turn_openers(spec: ConversationSpec, cfg: Config, pool: ExemplarPool) -> dic
         spec, realise.load_realisation(cfg.context.catalog_dir), context=r.realise_context, speech=r.realise_speech
     )
     if r.real_openers and 0 not in openers:
-        openers[0] = [f"{w}" for w in pool.openers]
+        openers[0] = list(pool.openers)
     return openers
 
 

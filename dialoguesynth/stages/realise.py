@@ -88,5 +88,7 @@ def _catalog(path: Path) -> RealisationCatalog:
 
 
 def load_realisation(override: Path | None = None) -> RealisationCatalog:
-    """The realisation phrases of the contexts catalog in use (built-in, or a user's edited copy)."""
-    return _catalog(catalog_dir("contexts", override) / "realisation.yaml")
+    """The realisation phrases of the contexts catalog in use (built-in, or a user's edited copy; a copy
+    made before this file existed gets the built-in one)."""
+    path = catalog_dir("contexts", override) / "realisation.yaml"
+    return _catalog(path if path.is_file() else catalog_dir("contexts") / "realisation.yaml")
