@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def fake_cfg(tmp_path, dialogsum):
     cfg = tmp_path / "c.yaml"
     cfg.write_text(
-        # 80 specs in batches of 2 keep the run going ~12 s after its first save: room for the signal on a busy machine
+        # 80 specs in batches of 2 keep the run going ~12 s after its first save
         f"seed: 2\nnum_dialogues: 80\nmodel: {{backend: 'fakes:SlowFakeBackend'}}\n"
         f"reference: {{path: {dialogsum / 'train.jsonl'}}}\nrun: {{batch_size: 2}}\n"
     )
@@ -43,6 +43,8 @@ def test_ctrl_c_saves_and_exits_cleanly(tmp_path, fake_cfg):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # a suite started in the background (`cmd &`) passes SIGINT down as ignored: Ctrl-C needs it back
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     records = out / "run" / "records.jsonl"
     deadline = time.monotonic() + 60
