@@ -30,7 +30,8 @@ def catalog_dir(name: str, override: Path | None = None) -> Path:
     raise ConfigError(f"built-in {name} catalog missing: reinstall dialoguesynth")
 
 
-def _load(model: type[BaseModel], path: Path, what: str):
+def load_catalog_file(model: type[BaseModel], path: Path, what: str):
+    """One catalog YAML file validated as ``model``; errors name the file and the field."""
     raw = read_yaml(path, f"{what} catalog")
     try:
         return model.model_validate(raw)
@@ -123,9 +124,9 @@ class PersonaCatalog(Strict):
 def load_persona_catalog(override: Path | None = None) -> PersonaCatalog:
     d = catalog_dir("personas", override)
     return PersonaCatalog(
-        big_five=_load(BigFiveCatalog, d / "big_five.yaml", "personas"),
-        descriptors=_load(DescriptorCatalog, d / "descriptors.yaml", "personas"),
-        demographics=_load(DemographicsCatalog, d / "demographics.yaml", "personas"),
+        big_five=load_catalog_file(BigFiveCatalog, d / "big_five.yaml", "personas"),
+        descriptors=load_catalog_file(DescriptorCatalog, d / "descriptors.yaml", "personas"),
+        demographics=load_catalog_file(DemographicsCatalog, d / "demographics.yaml", "personas"),
     )
 
 

@@ -9,10 +9,9 @@ import re
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
-from .catalogs import catalog_dir
-from .config import format_validation_error, read_yaml
+from .catalogs import catalog_dir, load_catalog_file
 from .errors import ConfigError
 from .spec import Context
 
@@ -117,13 +116,9 @@ def _first(rules: list[tuple[str, re.Pattern]], text: str, default: str) -> str:
 
 @cache
 def _labeller(path: Path) -> Labeller:
-    raw = read_yaml(path, "cue catalog")
+    catalog = load_catalog_file(CueCatalog, path, "cue")
     try:
-        return Labeller(CueCatalog.model_validate(raw))
-    except ValidationError as exc:
-        raise ConfigError(
-            format_validation_error(exc, str(path)).replace("invalid config", "invalid catalog")
-        ) from None
+        return Labeller(catalog)
     except re.error as exc:
         raise ConfigError(f"invalid catalog {path}: a cue is not a valid regular expression ({exc})") from None
 

@@ -8,11 +8,9 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, model_validator
 
-from ..catalogs import catalog_dir
-from ..config import format_validation_error, read_yaml
-from ..errors import ConfigError
+from ..catalogs import catalog_dir, load_catalog_file
 from ..spec import ConversationSpec
 
 CONTEXT_FIELDS = ("medium", "formality", "emotion")
@@ -78,13 +76,7 @@ def turn_openers(
 
 @cache
 def _catalog(path: Path) -> RealisationCatalog:
-    raw = read_yaml(path, "realisation catalog")
-    try:
-        return RealisationCatalog.model_validate(raw)
-    except ValidationError as exc:
-        raise ConfigError(
-            format_validation_error(exc, str(path)).replace("invalid config", "invalid catalog")
-        ) from None
+    return load_catalog_file(RealisationCatalog, path, "realisation")
 
 
 def load_realisation(override: Path | None = None) -> RealisationCatalog:
