@@ -148,6 +148,13 @@ class ReferenceConfig(Strict):
         description="choose each spec's exemplars to match its context (labelled by "
         "contexts/cues.yaml); false: at random",
     )
+    share: int = Field(
+        0,
+        ge=0,
+        description="0: every spec its own exemplars; N: each medium has N exemplar sets (N summary "
+        "sets in all) that its specs share, so prompts share a prefix vLLM's prefix cache computes once "
+        "(faster; fewer distinct exemplars: a diversity trade, measured in evaluations/README.md)",
+    )
     max_exemplar_chars: int = Field(1100, ge=100)
     max_exemplar_turns: int = Field(14, ge=2)
 
@@ -208,7 +215,12 @@ class RenderConfig(StageSampling):
         True,
         validation_alias=AliasChoices("realise_speech", "realise_fillers"),
         description="guided: each speech feature a spec asks for opens two turns with "
-        "its phrase ('Um,', 'Well...', 'I- I'); realise_fillers is the old name",
+        "its phrase ('Um,', 'Let me think...', 'We- we'); realise_fillers is the old name",
+    )
+    realise_topic: bool = Field(
+        True,
+        description="guided: an early turn names the subtopic ('So, about returning a faulty "
+        "phone, ...'), so a small model that drifts off its header starts on its subject",
     )
     persona_turn_length: bool = Field(
         True, description="guided: bound each speaker's turn length by their extraversion bin"

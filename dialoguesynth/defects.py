@@ -1,7 +1,7 @@
 """Defects a reader sees at once: echoed headers, label-like or word-list turns, ALL-CAPS or garbled
-openers, loops inside a turn, and summaries that are a turn or share nothing with their dialogue.
-Each detector returns a reason or None; each is calibrated to reject <= 1 % of real DialogSum
-(``evaluations/calibrate_checks.py``)."""
+openers, loops inside a turn, runs of numbers, a few words said over and over, and summaries that
+are a turn or share nothing with their dialogue. Each detector returns a reason or None; each is
+calibrated to reject <= 1 % of real DialogSum (``evaluations/calibrate_checks.py``)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,17 @@ GREETINGS = frozenset(
 )
 
 
-DIALOGUE_DEFECTS = ("header_echo", "garbled_opener", "all_caps", "word_list_turn", "label_like_turn", "loop")
+DIALOGUE_DEFECTS = (
+    "header_echo",
+    "garbled_opener",
+    "all_caps",
+    "word_list_turn",
+    "label_like_turn",
+    "loop",
+    "number_run",
+    "few_words_repeated",
+)
+_NUMBER = re.compile(r"\d+")
 
 
 def _words(text: str) -> list[str]:
@@ -113,6 +123,18 @@ def turn_loop(turn: Turn, times: int = 3) -> bool:
     return bool(grams) and max(grams.values()) >= times
 
 
+def number_run(turn: Turn) -> bool:
+    """Six or more numbers making up over 40 % of a turn's tokens ('the family 00 221 20 20 21 30 31')."""
+    numbers = len(_NUMBER.findall(turn.text))
+    return numbers >= 6 and numbers > 0.4 * (numbers + len(_words(turn.text)))
+
+
+def few_words_repeated(turn: Turn) -> bool:
+    """Eight or more words of which fewer than a third are distinct ('You- you you you. I You You.')."""
+    words = _words(turn.text)
+    return len(words) >= 8 and len(set(words)) < len(words) / 3
+
+
 def dialogue_defect(
     turns: list[Turn], spec: ConversationSpec | None, vocabulary: frozenset[str] | None = None
 ) -> str | None:
@@ -130,6 +152,10 @@ def dialogue_defect(
             return "label_like_turn"
         if turn_loop(t):
             return "loop"
+        if number_run(t):
+            return "number_run"
+        if few_words_repeated(t):
+            return "few_words_repeated"
     return None
 
 

@@ -12,6 +12,9 @@ _TAG = re.compile(r"^\s*#?\s*Person\s*\d+\s*#?\s*:\s*", re.I | re.M)
 _HEADER = re.compile(r"^(Topic|Turns|Setting|Person\d|Speech|Notes|Plan|Summary|Dialogue)\s*:", re.I)
 
 
+_SPACES = re.compile(r"[ \t]{2,}")
+
+
 def parse_dialogue(text: str, opener: str = "#Person1#:") -> tuple[list[Turn], str | None]:
     """Parse a completion that continued ``opener`` into turns.
 
@@ -28,11 +31,15 @@ def parse_dialogue(text: str, opener: str = "#Person1#:") -> tuple[list[Turn], s
             continue
         m = _TURN.match(line)
         if m:
-            turns.append(Turn(speaker=f"#Person{m.group(1)}#", text=m.group(2).strip()))
+            # runs of spaces collapsed: the model writes "fine,  you" in a third of its dialogues, DialogSum
+            # in 0.1 % of its dialogues, and a reader sees it at once
+            turns.append(Turn(speaker=f"#Person{m.group(1)}#", text=_SPACES.sub(" ", m.group(2)).strip()))
         elif _HEADER.match(line.strip()):
             break
         elif turns:
-            turns[-1] = Turn(speaker=turns[-1].speaker, text=(turns[-1].text + " " + line.strip()).strip())
+            turns[-1] = Turn(
+                speaker=turns[-1].speaker, text=_SPACES.sub(" ", turns[-1].text + " " + line.strip()).strip()
+            )
     turns = [t for t in turns if t.text]
     return turns, (None if turns else "empty")
 

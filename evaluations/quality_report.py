@@ -63,6 +63,16 @@ def targets(r: dict, summary: dict) -> list[tuple[str, str, str, bool | None]]:
             ot.get("own_subtopic", 0) >= 0.35 if ot else None,
         )
     )
+    nn = ly.get("on_topic_without_naming") or {}
+    rows.append(
+        (
+            "the same, the subtopic's own words deleted from the dialogue",
+            "reported",
+            f"{nn.get('own_subtopic')} (mismatched {nn.get('mismatched')}; "
+            f"{nn.get('share_naming_subtopic')} name their subtopic)",
+            None,
+        )
+    )
     for field in ("topic", "medium", "formality", "emotion_person1", "speech_features_asked", "fillers_asked"):
         p = probes.get(field)
         rows.append(

@@ -53,6 +53,27 @@ def test_exemplars_match_the_spec_and_are_deterministic(generator):
     assert len({i for s in specs for i in s.exemplar_ids}) > 0.8 * 3 * len(specs)  # matched, yet rarely reused
 
 
+def test_shared_exemplars_give_few_prefixes_the_same_way_every_time():
+    """reference.share: specs of one medium draw from N exemplar sets, so their prompts share
+    a prefix the engine's prefix cache can reuse; N summary sets in all; nothing else moves."""
+    from dialoguesynth.config import load_config
+    from dialoguesynth.pipeline import Generator
+
+    def specs(**kw):
+        cfg = load_config(None, reference__path="embedded", num_dialogues=120, seed=5, **kw)
+        return list(Generator(cfg, progress=False).specs())
+
+    own, shared = specs(), specs(reference__share=3)
+    assert [s.exemplar_ids for s in shared] == [s.exemplar_ids for s in specs(reference__share=3)]
+    assert [s.context for s in shared] == [s.context for s in own]  # the same conversations asked for
+    sets: dict[tuple, set] = {}
+    for s in shared:
+        sets.setdefault(s.context.medium, set()).add(tuple(s.exemplar_ids))
+    assert max(len(v) for v in sets.values()) <= 3 and sum(len(v) for v in sets.values()) >= 2 * len(sets)
+    assert len({tuple(s.summary_exemplar_ids) for s in shared}) <= 3
+    assert len({tuple(s.exemplar_ids) for s in own}) > 60  # unshared: nearly every spec its own set
+
+
 def test_unmatched_pool_draws_at_random(dialogsum):
     from dialoguesynth.labels import Labels
     from dialoguesynth.sampling.exemplars import ExemplarPool, load_reference

@@ -122,16 +122,21 @@ def test_realised_phrases_follow_the_spec_and_its_seed(cfg_factory):
         openers = turn_openers(spec, cat)
         assert openers == turn_openers(spec, cat)  # same spec, same phrases
         assert all(k < c.target_turns for k in openers)
-        if c.medium != "face-to-face":
-            assert set(openers[0]) <= set(cat.phrases["medium"][c.medium])
+        assert set(openers[0]) <= set(cat.phrases["medium"][c.medium])  # Person1 opens in the medium
+        close = cat.phrases["medium_close"].get(c.medium)
+        if close:
+            assert set(openers[c.target_turns - 1]) <= set(close)  # and the last turn ends it
         emotion = cat.phrases["emotion"].get(c.emotion[0])
-        if emotion and c.medium == "face-to-face" and c.formality == "neutral":
-            assert set(openers[0]) <= set(emotion)  # Person1's mood takes the first free Person1 turn
+        if emotion and c.target_turns >= 4:  # Person1's mood: one or two of Person1's own turns
+            assert sum(set(p) <= set(emotion) for k, p in openers.items() if k % 2 == 0) in (1, 2)
         if not c.speech_features:
             assert not any(
                 set(p) & {x for v in cat.phrases["speech_features"].values() for x in v} for p in openers.values()
             )
-        assert not turn_openers(spec, cat, context=False, speech=False)
+        assert all(c.subtopic in p for p in openers[1])  # an early turn names the subtopic
+        assert not turn_openers(spec, cat, context=False, speech=False, topic=False)
+        assert all(c.subtopic not in p for ps in turn_openers(spec, cat, topic=False).values() for p in ps)
+    assert sum(bool(cat.phrases["medium_close"].get(s.context.medium)) for s in specs) > 5  # the close was tried
     # the labeller reads each realised field back off its phrase
     from dialoguesynth.labels import load_labeller
 
@@ -144,3 +149,30 @@ def test_realised_phrases_follow_the_spec_and_its_seed(cfg_factory):
             assert (
                 feature in lab.label(f"#Person1#: {p} the trip is on Monday.\n#Person2#: {p} I see.").speech_features
             ), p
+
+
+def test_realisation_slots_count_from_the_end_and_name_their_lists(cfg_factory):
+    import pytest
+    from pydantic import ValidationError
+
+    from dialoguesynth.pipeline import Generator
+    from dialoguesynth.stages.realise import RealisationCatalog, turn_openers
+
+    cat = RealisationCatalog(
+        choices=1,
+        slots=[{"field": "bye", "of": "medium", "from": -1}, {"field": "medium", "speaker": 2, "from": -3}],
+        phrases={"bye": {"phone call": ["Bye for now"]}, "medium": {"phone call": ["Hello?"]}},
+    )
+    spec = next(
+        s
+        for s in Generator(cfg_factory(num_dialogues=40, topics__expand=False), progress=False).specs(n=40)
+        if s.context.medium == "phone call"
+    )
+    n = spec.context.target_turns
+    want = {n - 1: ["Bye for now"], (n - 3 if (n - 3) % 2 else n - 2): ["Hello?"]}
+    assert turn_openers(spec, cat) == want
+    assert turn_openers(spec, cat, context=False) == {}
+    with pytest.raises(ValidationError, match="not under phrases: bye"):
+        RealisationCatalog(slots=[{"field": "bye", "of": "medium"}], phrases={})
+    with pytest.raises(ValidationError, match="needs `of:`"):
+        RealisationCatalog(slots=[{"field": "bye"}], phrases={"bye": {"phone call": ["Bye"]}})

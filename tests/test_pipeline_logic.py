@@ -215,3 +215,27 @@ def test_accepted_n_says_when_the_budget_runs_out(tmp_path, cfg_factory):
     assert len(ds) < 10 and any("of 10 dialogues passed within the budget" in w for w in g.warnings)
     with pytest.raises(ConfigError, match="budget"):
         cfg_factory(num_dialogues=5, run__accepted=10)
+
+
+def test_vllm_backend_sends_shared_prefixes_together_and_answers_in_order():
+    """FAKE engine object inside the real VLLMBackend.generate: requests go to the engine sorted by
+    prompt (shared prefixes adjacent), and each completion comes back at its own request's place."""
+    from types import SimpleNamespace
+
+    from dialoguesynth.backends.base import GenRequest
+    from dialoguesynth.backends.vllm_backend import VLLMBackend
+
+    sent = []
+
+    def generate(prompts, params, use_tqdm=False):
+        sent.extend(prompts)
+        out = lambda p: SimpleNamespace(text=f"re:{p}", finish_reason="stop", token_ids=[1], cumulative_logprob=None)  # noqa: E731
+        return [SimpleNamespace(outputs=[out(p)], prompt_token_ids=[0]) for p in prompts]
+
+    backend = VLLMBackend.__new__(VLLMBackend)
+    backend.llm = SimpleNamespace(generate=generate)
+    backend._params = lambda r: None
+    prompts = ["B exemplars|x", "A exemplars|y", "B exemplars|z", "A exemplars|w"]
+    done = backend.generate([GenRequest(prompt=p, max_tokens=5) for p in prompts])
+    assert [c.text for c in done] == [f"re:{p}" for p in prompts]
+    assert sent == sorted(prompts)

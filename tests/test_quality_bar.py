@@ -49,6 +49,16 @@ OK = (
             "a refund.\n#Person2#: No.\n#Person1#: Why?\n#Person2#: Policy.",
             "loop",
         ),
+        (  # seen in the stop-5 demo
+            "#Person1#: Come on in the family 00 221 20 20 21 30 31 32 33 35 37 38 39 40 41.\n"
+            "#Person2#: So, about booking a table?\n#Person1#: Yes.\n#Person2#: Fine.",
+            "number_run",
+        ),
+        (
+            "#Person1#: What is your name?\n#Person2#: You- you  You  I.  I  You  You.  I  You.  You.  You.\n"
+            "#Person1#: Sorry?\n#Person2#: Nothing.",
+            "few_words_repeated",
+        ),
     ],
 )
 def test_defects_are_rejected(dialogue, reason):
@@ -57,6 +67,8 @@ def test_defects_are_rejected(dialogue, reason):
 
 def test_a_plain_dialogue_passes():
     assert dialogue_defect(turns(OK), None, None) is None
+    card = "#Person1#: Your card number?\n#Person2#: It's 7388-2424-3535 and it expires on 05/08, I think.\n"
+    assert dialogue_defect(turns(card + "#Person1#: Thanks.\n#Person2#: Sure."), None, None) is None
 
 
 @pytest.mark.parametrize(

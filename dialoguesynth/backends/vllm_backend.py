@@ -76,11 +76,17 @@ class VLLMBackend:
     def generate(self, requests: list[GenRequest], progress: ProgressFn | None = None) -> list[Completion]:
         if not requests:
             return []
-        outs = self.llm.generate(
-            [r.prompt for r in requests],
-            [self._params(r) for r in requests],
+        # prompts that share a prefix (reference.share) go in together, so the prefix cache still holds
+        # it when the next one is scheduled; results come back in the caller's order
+        order = sorted(range(len(requests)), key=lambda i: requests[i].prompt)
+        done = self.llm.generate(
+            [requests[i].prompt for i in order],
+            [self._params(requests[i]) for i in order],
             use_tqdm=_tqdm_bridge(progress) if progress else False,
         )
+        outs = [None] * len(requests)
+        for i, o in zip(order, done):
+            outs[i] = o
         return [
             Completion(
                 text=o.outputs[0].text,

@@ -64,6 +64,16 @@ def on_topic(dialogue_emb: np.ndarray, subtopics: list[str], seed: int = 0) -> d
     }
 
 
+def on_topic_without_naming(dialogues: list[str], subtopics: list[str], seed: int = 0) -> dict:
+    """The on-topic figure with each dialogue's own subtopic phrase deleted from its text: what stays is
+    the topic the dialogue carries beyond naming it (render.realise_topic names it in an early turn)."""
+    named = [s.lower() in d.lower() for d, s in zip(dialogues, subtopics)]
+    stripped = [re.sub(re.escape(s), " ", d, flags=re.IGNORECASE) for d, s in zip(dialogues, subtopics)]
+    out = on_topic(embed(stripped), subtopics, seed)
+    out["share_naming_subtopic"] = round(float(np.mean(named)), 4) if named else None
+    return out
+
+
 def text_probe(texts: list[str], labels: list[str], seed: int = 0) -> dict | None:
     """5-fold accuracy of predicting a field from the dialogue text (TF-IDF word 1-2-grams, logistic
     regression), beside chance (the majority class share). None with too few examples per class."""

@@ -108,6 +108,16 @@ def _headline(r: dict) -> list[tuple[str, str, str, str]]:
                 "dialogue vs its own subtopic, beside a random other subtopic",
             )
         )
+        nn = ly.get("on_topic_without_naming")
+        if nn:
+            rows.append(
+                (
+                    "on-topic, subtopic words deleted",
+                    _fmt(nn["own_subtopic"]),
+                    f"{_fmt(nn['mismatched'])} (mismatched pairs)",
+                    f"the topic a dialogue carries beyond naming it ({nn['share_naming_subtopic']:.0%} name it)",
+                )
+            )
         for field, p in ly["probes_tfidf"].items():
             if p:
                 rows.append(

@@ -153,6 +153,7 @@ def layers_section(rows: list[dict], texts: list[str], emb: np.ndarray, seed: in
     return {
         "probes_tfidf": {f: layers.text_probe(texts, [get(r) for r in rows], seed) for f, get in PROBE_FIELDS.items()},
         "on_topic": layers.on_topic(emb, [r["subtopic"] for r in rows], seed),
+        "on_topic_without_naming": layers.on_topic_without_naming(texts, [r["subtopic"] for r in rows], seed),
         "extraversion_words_per_turn": layers.persona_words_per_turn(rows),
     }
 
@@ -374,6 +375,12 @@ def _layers_markdown(r: dict) -> list[str]:
             "",
             f"- on-topic: cosine(dialogue, own subtopic) {ot['own_subtopic']} vs mismatched {ot['mismatched']}",
         ]
+        nn = ly.get("on_topic_without_naming")
+        if nn:
+            lines.append(
+                f"- on-topic with the subtopic's own words deleted: {nn['own_subtopic']} vs mismatched "
+                f"{nn['mismatched']} ({nn['share_naming_subtopic']:.0%} of dialogues name their subtopic)"
+            )
         if ex:
             lines.append(
                 f"- extraversion: words per turn high {ex['high_mean']} "

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from ..catalogs import load_context_catalog, load_persona_catalog
 from ..config import Config
 from ..errors import ConfigError
-from ..labels import context_labels
+from ..labels import Labels, context_labels
 from ..spec import Context, ConversationSpec
 from .contexts import ContextSampler
 from .exemplars import ExemplarPool
@@ -37,6 +37,7 @@ class SpecSampler:
         self.contexts = ContextSampler(ctx_catalog, cfg.context.temperature)
         self.personas = PersonaSampler(load_persona_catalog(cfg.personas.catalog_dir), cfg.personas.sd_scale)
         self._mix = Weighted(cfg.model.mix) if cfg.model.mix else None
+        self._sets: dict[tuple, list[str]] = {}  # reference.share: the exemplar sets specs share
         char = ctx_catalog.characteristics.get(cfg.coverage.context)
         if char is None or char.kind != "single":
             raise ConfigError(
@@ -99,12 +100,38 @@ class SpecSampler:
             yield spec
 
     # -- sampling -----------------------------------------------------------------------------
-    def _exemplars(self, draws: Draws, c: Context) -> list[str]:
-        """Few-shot exemplars: matched to the spec's context (reference.match), else at random."""
-        k = self.cfg.reference.exemplars
-        if not (self.cfg.reference.match and self.cfg.context.enabled):
+    def _exemplars(self, draws: Draws, c: Context, seed: int) -> list[str]:
+        """Few-shot exemplars: matched to the spec's context (reference.match), else at random; with
+        reference.share, one of the sets its medium shares (drawn from the spec seed)."""
+        k, match = self.cfg.reference.exemplars, self.cfg.reference.match and self.cfg.context.enabled
+        if self.cfg.reference.share:
+            key = (c.medium,) if match else ()
+            return self._shared("dialogue", *key, derive_seed(seed, "share") % self.cfg.reference.share)
+        if not match:
             return self.pool.draw(draws, k)
         return self.pool.match(draws, k, context_labels(c), f"{c.topic} {c.subtopic}")
+
+    def _summary_exemplars(self, draws: Draws, seed: int) -> list[str]:
+        if self.cfg.reference.share:
+            return self._shared("summary", derive_seed(seed, "share-summary") % self.cfg.reference.share)
+        return self.pool.draw(draws, self.cfg.summary.exemplars, summaries=True)
+
+    def _shared(self, kind: str, *key: str | int) -> list[str]:
+        """One shared exemplar set, the same for every spec naming it: from the run seed and its key only."""
+        if (kind, *key) not in self._sets:
+            draws = Draws(derive_seed(self.cfg.seed, "shared-exemplars", kind, *key))
+            if kind == "summary":
+                ids = self.pool.draw(draws, self.cfg.summary.exemplars, summaries=True)
+            elif len(key) == 2:  # (medium, j): of that medium, typical length; the decoder realises the rest
+                # few candidates, so the N sets of a medium differ even where it has few dialogues
+                want = Labels(medium=key[0], turns=10)
+                ids = self.pool.match(
+                    draws, self.cfg.reference.exemplars, want, "", candidates=4 * self.cfg.reference.exemplars
+                )
+            else:
+                ids = self.pool.draw(draws, self.cfg.reference.exemplars)
+            self._sets[(kind, *key)] = ids
+        return self._sets[(kind, *key)]
 
     def json_lines(self, n: int, workers: int = 1, chunk: int = 4000) -> Iterator[str]:
         """Specs 0..n-1 as JSON lines, in order, identical for any ``workers``; with workers > 1,
@@ -133,10 +160,8 @@ class SpecSampler:
                 self.personas.sample(draws, self.contexts.age_range(context.age[i]), context.gender[i])
                 for i in range(2)
             ]
-        exemplars = self._exemplars(draws, context) if self.pool else []
-        summary_ex = (
-            self.pool.draw(draws, cfg.summary.exemplars, summaries=True) if self.pool and cfg.summary.enabled else []
-        )
+        exemplars = self._exemplars(draws, context, seed) if self.pool else []
+        summary_ex = self._summary_exemplars(draws, seed) if self.pool and cfg.summary.enabled else []
         return ConversationSpec(
             id=spec_id(cfg.seed, index),
             index=index,

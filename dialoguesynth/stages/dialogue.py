@@ -85,7 +85,11 @@ def turn_openers(spec: ConversationSpec, cfg: Config, pool: ExemplarPool) -> dic
     word real dialogues open with (render.real_openers)."""
     r = cfg.render
     openers = realise.turn_openers(
-        spec, realise.load_realisation(cfg.context.catalog_dir), context=r.realise_context, speech=r.realise_speech
+        spec,
+        realise.load_realisation(cfg.context.catalog_dir),
+        context=r.realise_context,
+        speech=r.realise_speech,
+        topic=r.realise_topic,
     )
     if r.real_openers and 0 not in openers:
         openers[0] = list(pool.openers)

@@ -14,14 +14,30 @@ from ..catalogs import catalog_dir, load_catalog_file
 from ..spec import ConversationSpec
 
 CONTEXT_FIELDS = ("medium", "formality", "emotion")
+Field_ = Literal["medium", "formality", "emotion", "speech_features", "subtopic"]
+ANY = "*"  # a phrase list for every value; "{subtopic}" in a phrase is replaced by the spec's subtopic
 
 
 class Slot(BaseModel):
-    field: Literal["medium", "formality", "emotion", "speech_features"]
+    """One place phrases go: `field` names the phrase lists, `of` the spec field choosing among them
+    (default: the same name), so one field can have several lists (a call's greeting and its goodbye)."""
+
+    field: str
+    of: Field_ | None = None
     speaker: Literal[0, 1, 2] = 0
-    from_: int = Field(0, ge=0, alias="from")
+    from_: int = Field(0, alias="from")  # negative: counted from the last turn (-1 = the last)
     times: int = Field(1, ge=1)
     every: int = Field(1, ge=1)
+
+    @property
+    def spec_field(self) -> str:
+        return self.of or self.field
+
+    @model_validator(mode="after")
+    def _known(self):
+        if self.of is None and self.field not in Field_.__args__:
+            raise ValueError(f"slot {self.field!r} needs `of:` naming one of {', '.join(Field_.__args__)}")
+        return self
 
 
 class RealisationCatalog(BaseModel):
@@ -31,6 +47,9 @@ class RealisationCatalog(BaseModel):
 
     @model_validator(mode="after")
     def _check(self):
+        missing = sorted({s.field for s in self.slots} - set(self.phrases))
+        if missing:
+            raise ValueError(f"slots name phrase lists that are not under phrases: {', '.join(missing)}")
         for field, values in self.phrases.items():
             for value, phrases in values.items():
                 bad = [p for p in phrases if not p.strip() or "\n" in p or ":" in p]
@@ -45,11 +64,17 @@ def _values(spec: ConversationSpec, field: str) -> list[str]:
         return [c.emotion[0]]  # Person1's mood: Person2's own phrase would blur whose mood it is
     if field == "speech_features":
         return list(c.speech_features)
+    if field == "subtopic":
+        return [] if ":" in spec.context.subtopic or "\n" in spec.context.subtopic else [ANY]
     return [getattr(c, field)]
 
 
 def turn_openers(
-    spec: ConversationSpec, catalog: RealisationCatalog, context: bool = True, speech: bool = True
+    spec: ConversationSpec,
+    catalog: RealisationCatalog,
+    context: bool = True,
+    speech: bool = True,
+    topic: bool = True,
 ) -> dict[int, list[str]]:
     """Turn index → the phrases that turn may open with, drawn from the spec's seed (same spec,
     same phrases). Fields take free turns in the catalog's slot order; what finds none is left out."""
@@ -57,16 +82,22 @@ def turn_openers(
     n = spec.context.target_turns
     taken: dict[int, list[str]] = {}
     for slot in catalog.slots:
-        if (slot.field == "speech_features" and not speech) or (slot.field in CONTEXT_FIELDS and not context):
+        field = slot.spec_field
+        if (
+            (field == "speech_features" and not speech)
+            or (field in CONTEXT_FIELDS and not context)
+            or (field == "subtopic" and not topic)
+        ):
             continue
-        for value in _values(spec, slot.field):
+        for value in _values(spec, field):
             phrases = catalog.phrases.get(slot.field, {}).get(value)
             if not phrases:
                 continue
-            k, placed = slot.from_, 0
+            k, placed = (slot.from_ if slot.from_ >= 0 else max(n + slot.from_, 0)), 0
             while k < n and placed < slot.times:
                 if k not in taken and slot.speaker in (0, k % 2 + 1):
-                    taken[k] = rng.sample(phrases, min(catalog.choices, len(phrases)))
+                    drawn = rng.sample(phrases, min(catalog.choices, len(phrases)))
+                    taken[k] = [p.replace("{subtopic}", spec.context.subtopic) for p in drawn]
                     placed += 1
                     k += slot.every
                 else:
