@@ -12,10 +12,27 @@ import shutil
 from pathlib import Path
 
 import yaml
+from pydantic import BaseModel
 
 from .config import Config, config_hash
 from .errors import RunError
 from .spec import Record, Rejected
+
+
+def read_rows(path: Path, model: type[BaseModel]) -> tuple[list, int]:
+    """The rows of a jsonl file of ``model`` records, and how many lines could not be read (a torn
+    last line after a kill, a foreign line); a missing file has none."""
+    if not path.exists():
+        return [], 0
+    rows, bad = [], 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        try:
+            rows.append(model.model_validate_json(line))
+        except ValueError:
+            bad += 1
+    return rows, bad
 
 
 class RunStore:
@@ -79,17 +96,7 @@ class RunStore:
 
     # -- records -----------------------------------------------------------------------------
     def _read(self, path: Path, model, repair: bool = True):
-        if not path.exists():
-            return []
-        rows, bad = [], 0
-        lines = path.read_text(encoding="utf-8").splitlines()
-        for line in lines:
-            if not line.strip():
-                continue
-            try:
-                rows.append(model.model_validate_json(line))
-            except ValueError:
-                bad += 1
+        rows, bad = read_rows(path, model)
         if bad and not repair:  # a reader beside a live run must not rewrite its files
             self.warnings.append(f"{bad} unreadable line(s) in {path.name} skipped")
         elif bad:

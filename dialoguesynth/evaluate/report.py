@@ -14,6 +14,7 @@ from ..checks import check_dialogue
 from ..config import ChecksConfig
 from ..parsing import parse_dialogue
 from ..spec import Rejected
+from ..store import read_rows
 from ..words import vocabulary_of
 from . import adherence, diversity, layers, realism
 from .data import load_rows, strip_tags
@@ -249,12 +250,7 @@ def evaluate(
 
 def _rejected(dataset: str | Path) -> list[Rejected]:
     """A dialoguesynth output folder's rejections (none for other corpora)."""
-    path = Path(dataset) / "rejected.jsonl"
-    if not path.is_file():
-        return []
-    return [
-        Rejected.model_validate_json(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
+    return read_rows(Path(dataset) / "rejected.jsonl", Rejected)[0]
 
 
 def to_markdown(r: dict) -> str:
