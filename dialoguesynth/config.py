@@ -155,6 +155,11 @@ class ReferenceConfig(Strict):
         "sets in all) that its specs share, so prompts share a prefix vLLM's prefix cache computes once "
         "(faster; fewer distinct exemplars: a diversity trade, measured in evaluations/README.md)",
     )
+    speaker_style: Literal["auto", "tagged", "named"] = Field(
+        "auto",
+        description="how the corpus writes its speakers: tagged ('#Person1#: ...'), named ('Amanda: ...', the "
+        "personas' first names, summaries too), or auto: as most reference dialogues do",
+    )
     max_exemplar_chars: int = Field(1100, ge=100)
     max_exemplar_turns: int = Field(14, ge=2)
 

@@ -25,6 +25,7 @@ from .progress import StageProgress
 from .sampling.exemplars import ExemplarPool, load_reference
 from .sampling.specs import SpecSampler
 from .sampling.subtopics import Taxonomy
+from .speakers import Style
 from .spec import ConversationSpec, Record, Rejected
 from .stages.base import StageRunner
 from .stages.dialogue import DialogueStage
@@ -58,7 +59,15 @@ class Generator:
         if self._pool is None:
             r = self.cfg.reference
             labeller = load_labeller(self.cfg.context.catalog_dir) if r.match else None
-            self._pool = ExemplarPool(load_reference(r.path), r.max_exemplar_chars, r.max_exemplar_turns, labeller)
+            ref = load_reference(r.path)
+            self._pool = ExemplarPool(ref, r.max_exemplar_chars, r.max_exemplar_turns, labeller)
+            if ref.multi_party:
+                self.warnings.append(
+                    f"{ref.multi_party} reference dialogues have more than two speakers: never used as exemplars "
+                    "(dialoguesynth writes two-party dialogues)"
+                )
+            if ref.unreadable:
+                self.warnings.append(f"{ref.unreadable} reference rows had no readable turns: skipped")
             if str(r.path) == EMBEDDED_REFERENCE:
                 self.warnings.append(
                     f"few-shot exemplars come from the embedded pool ({len(self._pool.by_id)} dialogues written for "
@@ -66,6 +75,12 @@ class Generator:
                     "(README: Reference data)"
                 )
         return self._pool
+
+    @property
+    def speaker_style(self) -> Style:
+        """How the corpus writes its speakers (reference.speaker_style; auto: as the reference does)."""
+        style = self.cfg.reference.speaker_style
+        return self.pool.style if style == "auto" else style
 
     @property
     def backend(self) -> Backend:
@@ -134,7 +149,7 @@ class Generator:
                     summary["warnings"] = self.warnings
             store.save_json("summary.json", summary)
             config = json.loads(self.cfg.model_dump_json())
-            return export(out, kept, rejected, summary, config, self.cfg.run.export_formats)
+            return export(out, kept, rejected, summary, config, self.cfg.run.export_formats, self.speaker_style)
         finally:
             store.release()
             if self._owns_backend and self._backend is not None:

@@ -165,6 +165,7 @@ def run_on_ray(
         summary = gen._summary(kept, rejected, stats, time.monotonic() - started)
         summary["engine"] = {"kind": "ray", "address": address or "local", "workers": workers}
         store.save_json("summary.json", summary)
-        return export(out, kept, rejected, summary, json.loads(cfg.model_dump_json()), cfg.run.export_formats)
+        config = json.loads(cfg.model_dump_json())
+        return export(out, kept, rejected, summary, config, cfg.run.export_formats, gen.speaker_style)
     finally:
         store.release()

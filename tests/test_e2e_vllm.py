@@ -147,3 +147,30 @@ def test_model_mix_switches_engines_in_one_process(tmp_path, dialogsum):
     assert all(r["model"] in ("embedded:SmolLM2-135M-Instruct", folder) for r in ds)
     grid = json.loads((out / "summary.json").read_text())["coverage_grid"]
     assert grid["max"] == 1  # fill-gaps: no cell got a second dialogue before every cell had one
+
+
+def test_a_named_chat_reference_gives_a_named_corpus(tmp_path):
+    """The real engine with a SAMSum-style reference (names, not tags; tests/data/chat_corpus.jsonl):
+    the corpus names its speakers by their personas' first names, in the dialogue and the summary."""
+    chat = __import__("pathlib").Path(__file__).parent / "data" / "chat_corpus.jsonl"
+    cfg = tmp_path / "chat.yaml"
+    cfg.write_text(
+        f"seed: 4\nnum_dialogues: 4\ntopics: {{expand: false, topics: [weekend plans]}}\nreference: {{path: {chat}}}\n"
+    )
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "dialoguesynth.cli", "generate", "-c", str(cfg), "-o", str(out), "--no-progress"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "more than two speakers" in proc.stdout + proc.stderr  # the three-party chats were set aside, said so
+    ds = datasets.load_from_disk(str(out))
+    assert len(ds) >= 2, json.loads((out / "summary.json").read_text())["rejected_by_reason"]
+    named = 0
+    for row in ds:
+        names = [row["p1_name"].split()[0], row["p2_name"].split()[0]]
+        if names[0] == names[1]:
+            continue
+        speakers = [line.split(":", 1)[0] for line in row["dialogue"].splitlines()]
+        assert speakers == [names[k % 2] for k in range(len(speakers))], row["dialogue"]
+        assert "#Person" not in row["summary"], row["summary"]
+        named += any(n in row["summary"] for n in names)
+    assert named >= 1  # summaries name the speakers as the reference's do

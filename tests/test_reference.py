@@ -59,3 +59,86 @@ def test_hub_ids_are_told_from_paths_and_offline_fails_in_one_line(tmp_path, mon
     with pytest.raises(ConfigError, match="Offline\\? On a connected machine") as err:
         load_reference("hf:no-such-owner/no-such-dataset")
     assert "\n" not in str(err.value)
+
+
+CHAT = __import__("pathlib").Path(__file__).parent / "data" / "chat_corpus.jsonl"  # SAMSum-style, written for the tests
+
+
+def test_named_and_turn_list_corpora_read_into_tags(tmp_path):
+    from dialoguesynth.speakers import names_to_tags, normalise, tags_to_names
+
+    rows = load_reference(CHAT)
+    assert len(rows) == 18 and rows.multi_party == 2 and rows.unreadable == 0
+    first = rows[0]  # 'Amanda: ...\r\nJerry: ...'
+    assert first.names == ["Amanda", "Jerry"]
+    assert first.dialogue.splitlines()[0] == "#Person1#: I baked cookies. Do you want some?"
+    assert first.summary == "#Person1# baked cookies and will bring #Person2# some tomorrow."
+    clarke = next(r for r in rows if r.names and r.names[0] == "Mr. Clarke")
+    assert clarke.summary.startswith("#Person2# will send #Person1# the report")
+    pool = ExemplarPool(rows, 1100, 14, load_labeller())
+    assert pool.style == "named" and len(pool.dialogue_ids) == 16  # the two three-party chats are never exemplars
+    # the same corpus as lists of {speaker, text} turns reads the same
+    raw = [json.loads(line) for line in CHAT.read_text().splitlines()]
+    listed = tmp_path / "turns.jsonl"
+    listed.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": r["id"],
+                    "turns": [
+                        {"speaker": line.split(":", 1)[0], "text": line.split(":", 1)[1].strip()}
+                        for line in r["dialogue"].replace("\r\n", "\n").splitlines()
+                    ],
+                    "summary": r["summary"],
+                }
+            )
+            + "\n"
+            for r in raw
+        )
+    )
+    again = load_reference(listed)
+    assert [r.dialogue for r in again] == [r.dialogue for r in rows] and [r.summary for r in again] == [
+        r.summary for r in rows
+    ]
+    # a line without a name continues its turn; names round-trip through tags
+    n = normalise("Ann Lee: Hi,\nhow are you?\nBob: Fine. Ann, and you?")
+    assert n.dialogue == "#Person1#: Hi, how are you?\n#Person2#: Fine. Ann, and you?" and n.names == ["Ann Lee", "Bob"]
+    assert names_to_tags("Ann asks Bob how he is.", n.names) == "#Person1# asks #Person2# how he is."
+    assert tags_to_names(n.dialogue, n.names).startswith("Ann Lee: Hi, how are you?\nBob: ")
+    assert normalise("no speakers here at all") is None
+
+
+def test_a_named_reference_round_trips_through_generate_evaluate_and_benchmark(tmp_path):
+    """FAKE engine (pipeline logic): a named reference gives a corpus written in names, which evaluate
+    and benchmark read back into tags."""
+    from fakes import FakeBackend
+
+    from dialoguesynth.benchmark.data import pairs_from
+    from dialoguesynth.evaluate.data import load_rows
+    from dialoguesynth.evaluate.report import evaluate
+    from dialoguesynth.pipeline import Generator
+
+    cfg = load_config(None, reference__path=str(CHAT), num_dialogues=8, seed=3, topics__expand=False)
+    gen = Generator(cfg, backend=FakeBackend(), progress=False)
+    ds = gen.run(tmp_path / "out")
+    assert len(ds) >= 6 and gen.speaker_style == "named"
+    assert any("2 reference dialogues have more than two speakers" in w for w in gen.warnings)
+    for row in ds:
+        a, b = row["p1_name"].split()[0], row["p2_name"].split()[0]
+        lines = row["dialogue"].splitlines()
+        assert lines[0].startswith(f"{a}: ") and lines[1].startswith(f"{b}: ") or a == b
+        assert "#Person" not in row["dialogue"] + row["summary"]
+        assert [t["speaker"] for t in row["turns"][:2]] == [a, b] or a == b
+    assert json.loads((tmp_path / "out" / "summary.json").read_text())["speaker_style"] == "named"
+    rows, _ = load_rows(tmp_path / "out")
+    assert all(r["dialogue"].startswith("#Person1#: ") and "#Person" in r["summary"] for r in rows)
+    assert all(p.dialogue.startswith("#Person1#: ") for p in pairs_from(tmp_path / "out"))
+    report = evaluate(tmp_path / "out", CHAT, tmp_path / "rep")
+    assert report["n_evaluated"] == len(ds) and report["quality"]["passed"] == len(ds)
+    # asked for tags, a named reference still gives tags
+    tagged = Generator(
+        cfg.model_copy(update={"reference": cfg.reference.model_copy(update={"speaker_style": "tagged"})}),
+        backend=FakeBackend(),
+        progress=False,
+    ).run(tmp_path / "tagged")
+    assert all(r["dialogue"].startswith("#Person1#: ") for r in tagged)

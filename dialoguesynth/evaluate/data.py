@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..parsing import strip_tags
+from ..parsing import parse_dialogue, strip_tags
 from ..sampling.exemplars import load_reference
+from ..speakers import names_to_tags, normalise
 
 __all__ = ["load_rows", "strip_tags", "turns_of"]
 
@@ -41,4 +42,20 @@ def load_rows(path: str | Path) -> tuple[list[dict], dict | None]:
         raise ConfigError(f"no dialogues in {path}")
     if "dialogue" not in rows[0]:
         raise ConfigError(f"{path} has no 'dialogue' column")
-    return rows, summary
+    return [_tagged(r) for r in rows], summary
+
+
+def _tagged(row: dict) -> dict:
+    """A row written with speaker names ('Amanda: ...', a dialoguesynth corpus in named style) in
+    tags, its summary and turns too, so every figure reads one convention; tagged rows as they are."""
+    norm = normalise(row["dialogue"]) if isinstance(row["dialogue"], str) else None
+    if norm is None or not norm.names:
+        return row
+    turns, _ = parse_dialogue(norm.dialogue, opener="")
+    return {
+        **row,
+        "dialogue": norm.dialogue,
+        "summary": names_to_tags(row.get("summary") or "", norm.names),
+        "turns": [t.model_dump() for t in turns],
+        "speaker_names": norm.names,
+    }

@@ -18,6 +18,7 @@ from ..config import EMBEDDED_POOL, EMBEDDED_REFERENCE, hub_id
 from ..copying import ReferenceIndex, containment, grams
 from ..errors import ConfigError
 from ..labels import Labeller, Labels
+from ..speakers import Style, names_to_tags, normalise, reference_style
 from ..words import stems, vocabulary_of
 from .rng import Draws
 
@@ -30,6 +31,7 @@ class Exemplar(BaseModel):
     summary: str = ""
     topic: str = ""
     references: list[str] = []  # every reference summary (DialogSum test has summary1..3)
+    names: list[str] = []  # the speakers' names where the source wrote names, not tags ('Amanda: ...')
 
     @property
     def turns(self) -> int:
@@ -64,7 +66,7 @@ def _load_dataset_rows(source: str) -> list[dict]:
     return split.to_list()
 
 
-def load_reference(path: str | Path) -> list[Exemplar]:
+def load_reference(path: str | Path) -> Reference:
     """Read ``.jsonl``/``.json``/``.csv`` rows with a ``dialogue`` field (DialogSum layout);
     ``embedded``: the pool shipped in the package; a hub dataset id or a local dataset folder:
     its train split, through ``datasets``."""
@@ -90,23 +92,50 @@ def load_reference(path: str | Path) -> list[Exemplar]:
     return _exemplars(rows, str(path))
 
 
-def _exemplars(rows: list, where: str) -> list[Exemplar]:
-    out = []
+class Reference(list):
+    """The readable dialogues of a reference corpus (a list of Exemplar), in tags, with what was
+    left out and the speaker convention most of them were written in."""
+
+    def __init__(self, rows: list[Exemplar], unreadable: int = 0):
+        super().__init__(rows)
+        self.unreadable = unreadable
+        self.multi_party = sum(len(set(_TAG.findall(r.dialogue))) > 2 for r in rows)
+
+
+def _exemplars(rows: list, where: str) -> Reference:
+    """Rows in any speaker convention (``#Person1#:`` tags, ``Name:`` lines, a list of {speaker, text}
+    turns under ``dialogue`` or ``turns``) as tagged exemplars; summaries written with the speakers'
+    names are put in tags too, so exemplars, evaluation and benchmark read one convention."""
+    out, unreadable = [], 0
     for i, row in enumerate(rows):
-        if not isinstance(row, dict) or not row.get("dialogue"):
-            raise ConfigError(f"reference data {where}: row {i + 1} has no 'dialogue' field")
+        raw = (row.get("dialogue") or row.get("turns")) if isinstance(row, dict) else None
+        if not raw:
+            raise ConfigError(f"reference data {where}: row {i + 1} has no 'dialogue' (or 'turns') field")
+        norm = normalise(raw if isinstance(raw, list) else str(raw))
+        if norm is None:
+            unreadable += 1
+            continue
+
         out.append(
             Exemplar(
                 id=str(_first(row, "fname", "id") or f"row{i}"),
-                dialogue=str(row["dialogue"]).strip(),
-                summary=_first(row, "summary", "summary1"),
+                dialogue=norm.dialogue,
+                summary=names_to_tags(_first(row, "summary", "summary1"), norm.names),
                 topic=_first(row, "topic", "topic1"),
-                references=[str(row[k]) for k in ("summary1", "summary2", "summary3", "summary") if row.get(k)][:3],
+                references=[
+                    names_to_tags(str(row[k]), norm.names)
+                    for k in ("summary1", "summary2", "summary3", "summary")
+                    if row.get(k)
+                ][:3],
+                names=norm.names,
             )
         )
     if not out:
-        raise ConfigError(f"reference data {where} is empty")
-    return out
+        raise ConfigError(
+            f"reference data {where} has no readable dialogue"
+            + (f" ({unreadable} rows without '#Person1#:' tags, 'Name:' lines or turn lists)" if unreadable else "")
+        )
+    return Reference(out, unreadable)
 
 
 OPENER_MIN_COUNT = 5
@@ -127,6 +156,7 @@ class ExemplarPool:
             if r.speakers == 2 and r.turns <= max_turns and len(r.dialogue) <= max_chars and r.turns >= 4
         ]
         self.summary_ids = [r.id for r in rows if r.summary and r.speakers == 2 and len(r.dialogue) <= 600]
+        self.style: Style = reference_style([("named" if r.names else "tagged") for r in rows])
         if not self.dialogue_ids:
             raise ConfigError(
                 f"no reference dialogue has two speakers, 4..{max_turns} turns and <= {max_chars} characters"
