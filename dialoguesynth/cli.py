@@ -259,8 +259,16 @@ def benchmark(
     ),
     lora_r: int = typer.Option(0, "--lora-r", min=0, help="0 = full fine-tune; > 0 = LoRA rank (peft)"),
     fp32: bool = typer.Option(False, "--fp32", help="no bf16 autocast"),
+    task: str = typer.Option(
+        "summary",
+        "--task",
+        help="summary: dialogue → summary (ROUGE vs the test set's references); response: dialogue so far → "
+        "next turn (BLEU, ROUGE-L, MiniLM cosine vs the real turn, and the real turn's perplexity)",
+    ),
 ):
-    """Fine-tune a summarizer on each synthetic corpus and on same-size real data; score on the test set."""
+    """Fine-tune a model on each synthetic corpus and on same-size real data; score on the test set."""
+    if task not in ("summary", "response"):
+        raise DialoguesynthError(f"--task must be summary or response, not {task!r}")
     from .benchmark.run import BenchmarkConfig, generate_matrix, run_benchmark
 
     if not synthetic and matrix is None:
@@ -270,6 +278,7 @@ def benchmark(
         name, _, path = item.rpartition("=") if "=" in item else ("", "", item)
         corpora[name or Path(path).name] = Path(path)
     cfg = BenchmarkConfig(
+        task=task,
         synthetic=corpora,
         real=real,
         test=test,

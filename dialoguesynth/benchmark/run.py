@@ -4,8 +4,10 @@ synthetic corpus, same training size, same seeds; one table."""
 from __future__ import annotations
 
 import json
+import math
 import time
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -15,6 +17,9 @@ from .score import METRICS, bootstrap_ci, item_scores, ratio_ci
 
 
 class BenchmarkConfig(BaseModel):
+    task: Literal["summary", "response"] = Field(
+        "summary", description="summary: dialogue → summary; response: dialogue so far → next turn"
+    )
     synthetic: dict[str, Path] = Field(description="name → generated dataset (ablations: one entry each)")
     real: Path
     test: Path
@@ -63,32 +68,48 @@ def generate_matrix(config: Path | None, out: Path, names: list[str] | None = No
 
 def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
     from ..models import resolve_model
-    from .summarizer import Summarizer
+    from . import response
+    from .summarizer import PROMPT, Summarizer
 
     out.mkdir(parents=True, exist_ok=True)
     model_path = resolve_model(cfg.model)
-    synth = {name: pairs_from(path) for name, path in cfg.synthetic.items()}
+    t0 = time.monotonic()
+    if cfg.task == "summary":
+        train_pairs, metrics, prompt = pairs_from, METRICS, PROMPT
+        test = test_items(cfg.test, cfg.n_test)
+        inputs, refs, ids = [t.dialogue for t in test], [t.references for t in test], [t.id for t in test]
+    else:
+        train_pairs, metrics, prompt = response.response_pairs, response.METRICS, response.PROMPT
+        test_pairs = response.response_pairs(cfg.test, cfg.n_test, seed=0)
+        inputs, refs, ids = [p.dialogue for p in test_pairs], [[p.summary] for p in test_pairs], None
+    synth = {name: train_pairs(path) for name, path in cfg.synthetic.items()}
     n_train = min([cfg.n_train] + [len(p) for p in synth.values()])
-    test = test_items(cfg.test, cfg.n_test)
-    refs = [t.references for t in test]
     scores: dict[str, list[dict[str, np.ndarray]]] = {}
     predictions: dict[str, list[list[str]]] = {}
-    t0 = time.monotonic()
 
-    def evaluate(name: str, summarizer: Summarizer) -> None:
-        preds = summarizer.summarize(
-            [t.dialogue for t in test], num_beams=cfg.num_beams, max_new_tokens=cfg.max_new_tokens
-        )
-        scores.setdefault(name, []).append(item_scores(preds, refs))
+    def evaluate(name: str, model: Summarizer) -> None:
+        preds = model.summarize(inputs, num_beams=cfg.num_beams, max_new_tokens=cfg.max_new_tokens)
+        if cfg.task == "summary":
+            scores.setdefault(name, []).append(item_scores(preds, refs))
+        else:
+            nll = model.target_nll(test_pairs)
+            scores.setdefault(name, []).append(response.item_scores(preds, [r[0] for r in refs], nll))
         predictions.setdefault(name, []).append(preds)
         log(f"[{time.monotonic() - t0:6.0f}s] {name}: ROUGE-L {scores[name][-1]['rougeL'].mean():.2f}")
 
     def summarizer() -> Summarizer:
-        return Summarizer(model_path, max_dialogue_tokens=cfg.max_dialogue_tokens, bf16=cfg.bf16, lora_r=cfg.lora_r)
+        return Summarizer(
+            model_path,
+            max_dialogue_tokens=cfg.max_dialogue_tokens,
+            bf16=cfg.bf16,
+            lora_r=cfg.lora_r,
+            prompt=prompt,
+            keep_end=cfg.task == "response",
+        )
 
     evaluate("zero-shot", summarizer())
     for seed in range(cfg.seeds):
-        conditions = {"in-domain (real)": pairs_from(cfg.real, n_train, seed)}
+        conditions = {"in-domain (real)": train_pairs(cfg.real, n_train, seed)}
         conditions.update({f"synthetic: {k}": _subsample(v, n_train, seed) for k, v in synth.items()})
         for name, pairs in conditions.items():
             s = summarizer()
@@ -105,9 +126,12 @@ def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
     zero = scores["zero-shot"]
     for name, per_seed in scores.items():
         row = {}
-        for m in METRICS:
+        for m in metrics:
             mean, lo, hi = bootstrap_ci([s[m] for s in per_seed])
             row[m] = {"mean": round(mean, 3), "ci95": [round(lo, 3), round(hi, 3)]}
+        if "nll" in row:  # perplexity of the real next turn: exp of the mean per-item NLL
+            row["perplexity"] = {"mean": round(math.exp(row["nll"]["mean"]), 2)}
+            row["perplexity"]["ci95"] = [round(math.exp(x), 2) for x in row["nll"]["ci95"]]
         if name.startswith("synthetic"):
             r, lo, hi = ratio_ci([s["rougeL"] for s in per_seed], [s["rougeL"] for s in real])
             row["ratio_to_in_domain_rougeL"] = {"mean": round(r, 4), "ci95": [round(lo, 4), round(hi, 4)]}
@@ -119,6 +143,8 @@ def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
             row["share_of_in_domain_gain"] = round((row["gain_over_zero_shot_rougeL"]) / max(real_l - zero_l, 1e-9), 4)
         table[name] = row
     result = {
+        "task": cfg.task,
+        "metrics": [m if m != "nll" else "perplexity" for m in metrics],
         "config": json.loads(cfg.model_dump_json()),
         "n_train": n_train,
         "n_test": len(test),
@@ -127,8 +153,9 @@ def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
         "versions": _versions(),
         "table": table,
         "examples": [
-            {"id": t.id, "references": t.references, **{k: v[0][i] for k, v in predictions.items()}}
-            for i, t in enumerate(test[:5])
+            {"id": ids[i] if ids else i, "input": inputs[i][-300:], "references": refs[i]}
+            | {k: v[0][i] for k, v in predictions.items()}
+            for i in range(min(5, len(inputs)))
         ],
     }
     (out / "benchmark.json").write_text(json.dumps(result, indent=2))
@@ -154,19 +181,36 @@ def _subsample(pairs, n, seed):
     return random.Random(seed).sample(pairs, n) if n < len(pairs) else pairs
 
 
+_HEADERS = {
+    "rouge1": "ROUGE-1",
+    "rouge2": "ROUGE-2",
+    "rougeL": "ROUGE-L",
+    "embedding_cosine": "MiniLM cos",
+    "bleu": "BLEU",
+    "perplexity": "perplexity of the real turn (lower is better)",
+}
+
+
 def to_markdown(r: dict) -> str:
+    metrics = r.get("metrics", list(METRICS))
+    what = (
+        "test dialogues: {n} (3 references each)"
+        if r.get("task", "summary") == "summary"
+        else "test pairs: {n} (dialogue so far → the real next turn, one per test dialogue)"
+    ).format(n=r["n_test"])
     lines = [
-        f"Training pairs per condition: {r['n_train']}; test dialogues: {r['n_test']} (3 references each); "
+        f"Task: {r.get('task', 'summary')}. Training pairs per condition: {r['n_train']}; {what}; "
         f"seeds: {r['config']['seeds']}; model `{r['config']['model']}`"
         f" ({'LoRA r=' + str(r['config']['lora_r']) if r['config'].get('lora_r') else 'full fine-tune'}, "
         f"{r['config']['epochs']} epochs, lr {r['config']['lr']}); wall {r['wall_s']} s.",
         "",
-        "| condition | ROUGE-1 | ROUGE-2 | ROUGE-L | MiniLM cos | "
-        "synthetic / in-domain (ROUGE-L) | share of in-domain gain |",
-        "|---|---|---|---|---|---|---|",
+        "| condition | "
+        + " | ".join(_HEADERS[m] for m in metrics)
+        + " | synthetic / in-domain (ROUGE-L) | share of in-domain gain |",
+        "|---|" + "---|" * (len(metrics) + 2),
     ]
     for name, row in r["table"].items():
-        cells = [f"{row[m]['mean']:.2f} [{row[m]['ci95'][0]:.2f}, {row[m]['ci95'][1]:.2f}]" for m in METRICS]
+        cells = [f"{row[m]['mean']:.2f} [{row[m]['ci95'][0]:.2f}, {row[m]['ci95'][1]:.2f}]" for m in metrics]
         ratio = row.get("ratio_to_in_domain_rougeL")
         cells.append(f"{ratio['mean']:.3f} [{ratio['ci95'][0]:.3f}, {ratio['ci95'][1]:.3f}]" if ratio else "")
         cells.append(f"{row['share_of_in_domain_gain']:.3f}" if "share_of_in_domain_gain" in row else "")

@@ -42,7 +42,18 @@ class _FirstLineDone(StoppingCriteria):
 class Summarizer:
     """Fine-tune and decode one summarizer. ``lora_r > 0`` trains LoRA adapters (peft) instead of all weights."""
 
-    def __init__(self, model_path: str, max_dialogue_tokens: int = 256, bf16: bool = True, lora_r: int = 0):
+    def __init__(
+        self,
+        model_path: str,
+        max_dialogue_tokens: int = 256,
+        bf16: bool = True,
+        lora_r: int = 0,
+        prompt: str = PROMPT,
+        keep_end: bool = False,
+    ):
+        """``prompt`` wraps the input (``{dialogue}``); ``keep_end`` truncates an input from its start, so
+        a long context keeps its last turns (the response task) instead of its first ones."""
+        self.prompt, self.keep_end = prompt, keep_end
         self.tok = AutoTokenizer.from_pretrained(model_path)
         if self.tok.pad_token is None:
             self.tok.pad_token = self.tok.eos_token
@@ -69,10 +80,11 @@ class Summarizer:
         return torch.autocast("cpu", dtype=torch.bfloat16) if self.bf16 else contextlib.nullcontext()
 
     def _dialogue_ids(self, dialogue: str) -> list[int]:
-        d = self.tok(dialogue, add_special_tokens=False)["input_ids"][: self.max_dialogue_tokens]
+        d = self.tok(dialogue, add_special_tokens=False)["input_ids"]
+        d = d[-self.max_dialogue_tokens :] if self.keep_end else d[: self.max_dialogue_tokens]
         if self.seq2seq:
             return d + ([self.tok.eos_token_id] if self.tok.eos_token_id is not None else [])
-        return self.tok(PROMPT.format(dialogue=self.tok.decode(d)), add_special_tokens=False)["input_ids"]
+        return self.tok(self.prompt.format(dialogue=self.tok.decode(d)), add_special_tokens=False)["input_ids"]
 
     def _summary_ids(self, summary: str) -> list[int]:
         return self.tok(" " + summary.strip(), add_special_tokens=False)["input_ids"][:MAX_SUMMARY_TOKENS] + [
@@ -101,14 +113,33 @@ class Summarizer:
             "targets": torch.tensor([[-100] * (k - len(t)) + t for _, t in batch]),
         }
 
-    def _loss(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
-        if self.seq2seq:
+    def _loss(self, batch: dict[str, torch.Tensor], reduction: str = "mean") -> torch.Tensor:
+        """Cross-entropy of the target tokens; ``reduction="none"``: per row, the mean over its tokens."""
+        if self.seq2seq and reduction == "mean":
             return self.model(**batch).loss
-        targets = batch.pop("targets")
-        logits = self.model(**batch).logits[:, :-1].float()  # position p predicts token p + 1
-        return torch.nn.functional.cross_entropy(
-            logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=-100
-        )
+        if self.seq2seq:  # the model shifts labels into decoder inputs: logits line up with labels
+            labels = batch["labels"]
+            logits = self.model(**batch).logits.float()
+        else:
+            labels = batch.pop("targets")
+            logits = self.model(**batch).logits[:, :-1].float()  # position p predicts token p + 1
+        if reduction == "mean":
+            return torch.nn.functional.cross_entropy(
+                logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=-100
+            )
+        tokens = torch.nn.functional.cross_entropy(logits.transpose(1, 2), labels, ignore_index=-100, reduction="none")
+        return tokens.sum(1) / (labels != -100).sum(1).clamp(min=1)
+
+    @torch.no_grad()
+    def target_nll(self, pairs: list[Pair], batch_size: int = 16) -> list[float]:
+        """Per pair, the mean negative log-likelihood of its target tokens given its input (exp: perplexity)."""
+        self.model.eval()
+        out: list[float] = []
+        for i in range(0, len(pairs), batch_size):
+            chunk = [(self._dialogue_ids(p.dialogue), self._summary_ids(p.summary)) for p in pairs[i : i + batch_size]]
+            with self._autocast():
+                out += self._loss(self._batch(chunk), reduction="none").tolist()
+        return out
 
     def train(
         self,
