@@ -59,6 +59,15 @@ OK = (
             "#Person1#: Sorry?\n#Person2#: Nothing.",
             "few_words_repeated",
         ),
+        (
+            "#Person1#: Can I help you?\n#Person2#: Yes, I need a.\n#Person1#: Sorry?\n#Person2#: Nothing.",
+            "dangling_end",
+        ),
+        (
+            "#Person1#: You are 100% happy.\n#Person2#: Yes, you are 100% happy.\n#Person1#: I know you are happy.\n"
+            "#Person2#: And you are happy too.\n#Person1#: Oh, you are happy, fine.",
+            "phrase_in_many_turns",
+        ),
     ],
 )
 def test_defects_are_rejected(dialogue, reason):
@@ -67,7 +76,7 @@ def test_defects_are_rejected(dialogue, reason):
 
 def test_a_plain_dialogue_passes():
     assert dialogue_defect(turns(OK), None, None) is None
-    card = "#Person1#: Your card number?\n#Person2#: It's 7388-2424-3535 and it expires on 05/08, I think.\n"
+    card = "#Person1#: Your card number?\n#Person2#: It's 7388-2424-3535 and it expires at 9 a.m. next Monday, I think.\n"
     assert dialogue_defect(turns(card + "#Person1#: Thanks.\n#Person2#: Sure."), None, None) is None
 
 
