@@ -106,6 +106,10 @@ def test_turns_regex_realises_lengths_and_phrases():
         " Hi there, I have been waiting here for ages.\n#Person2#: "
         "Um, well I was thinking we could go.\n#Person1#: Sure.\n",
     )
+    # a long phrase in a short speaker's bound still leaves room to finish the sentence
+    long = "I'm here about returning a jacket that does not fit"
+    r = turns_regex(2, lengths=((1, 70), (1, 70)), openers={0: [long]})
+    assert re.fullmatch(r, f" {long}, and I have the receipt.\n#Person2#: Sure.\n")
     r = turns_regex(2, openers={0: ["Hello, this is"]})
     assert re.fullmatch(r, " Hello, this is Tom from the bank.\n#Person2#: Hi Tom.\n")
     assert not re.fullmatch(r, " Hello, this is Tom: the bank.\n#Person2#: Hi Tom.\n")  # no label after a phrase

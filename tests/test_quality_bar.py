@@ -76,7 +76,7 @@ def test_defects_are_rejected(dialogue, reason):
 
 def test_a_plain_dialogue_passes():
     assert dialogue_defect(turns(OK), None, None) is None
-    card = "#Person1#: Your card number?\n#Person2#: It's 7388-2424-3535 and it expires at 9 a.m. next Monday, I think.\n"
+    card = "#Person1#: Your card?\n#Person2#: It's 7388-2424-3535 and it expires at 9 a.m. next Monday, I think.\n"
     assert dialogue_defect(turns(card + "#Person1#: Thanks.\n#Person2#: Sure."), None, None) is None
 
 

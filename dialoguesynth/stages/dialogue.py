@@ -21,6 +21,7 @@ from .fields import exemplar_fields, spec_fields
 TURN_CHARS = 240  # a turn longer than this (~50 words) is never DialogSum-like
 
 
+PHRASE_ROOM = 40  # characters a turn keeps after its opening phrase, however long the phrase
 LABEL_FREE = 24  # no colon in a turn's first characters: tiny models echo header labels ("firstname: Jack")
 
 
@@ -46,7 +47,9 @@ def line_regex(lo: int = 1, hi: int = TURN_CHARS, label_free: bool = True, phras
         # ending in a word may take one mark first; no ':' after it (the phrase is the head)
         head = "(?:" + "|".join(_escape(p) + ("[,.!?]?" if p[-1].isalnum() else "") for p in phrases) + ")"
         body_lo = max(lo - 3 - min(len(p) for p in phrases), 1)
-        body_hi = max(hi - 3 - max(len(p) for p in phrases), body_lo)
+        # a long phrase ('I'm here about returning a jacket that does not fit') still leaves room to
+        # finish the sentence: squeezed into a short speaker's bound, the model stopped on 'You're going to.'
+        body_hi = max(hi - 3 - max(len(p) for p in phrases), min(hi, PHRASE_ROOM), body_lo)
         return f"{head} {_CHAR_NO_COLON}{{{body_lo},{body_hi}}}{_END}"
     body_lo, body_hi = lo - 2, hi - 2  # minus the first and the last character
     if not label_free:
