@@ -227,6 +227,11 @@ class RenderConfig(StageSampling):
         description="guided: an early turn names the subtopic ('So, about returning a faulty "
         "phone, ...'), so a small model that drifts off its header starts on its subject",
     )
+    length_unit: Literal["chars", "words"] = Field(
+        "chars",
+        description="guided: turn lengths (turn_chars) bounded as characters, or as words (~5.2 characters "
+        "each): words compile ~40x faster into the engine's token masks (measured), chars are exact",
+    )
     persona_turn_length: bool = Field(
         True, description="guided: bound each speaker's turn length by their extraversion bin"
     )

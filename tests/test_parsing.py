@@ -180,3 +180,31 @@ def test_realisation_slots_count_from_the_end_and_name_their_lists(cfg_factory):
         RealisationCatalog(slots=[{"field": "bye", "of": "medium"}], phrases={})
     with pytest.raises(ValidationError, match="needs `of:`"):
         RealisationCatalog(slots=[{"field": "bye"}], phrases={"bye": {"phone call": ["Bye"]}})
+
+
+def test_turn_lengths_as_words():
+    """render.length_unit: words — the same turn shapes, lengths bounded as words (~5.2 characters each)."""
+    import re
+
+    from dialoguesynth.stages.dialogue import turns_regex
+
+    r = turns_regex(3, lengths=((1, 70), (50, 240)), openers={1: ["Um,"]}, unit="words")
+    ok = (
+        " Hi there, how are you?\n#Person2#: Um, I was thinking we could go for a long walk by the river.\n"
+        "#Person1#: Sure.\n"
+    )
+    assert re.fullmatch(r, ok)
+    assert not re.fullmatch(r, ok.replace("Um, ", ""))  # the phrase is required
+    assert not re.fullmatch(r, ok.replace("we could go for a long walk by the river", "no"))  # Person2 too brief
+    chatty = (
+        " "
+        + "word " * 20
+        + "end.\n#Person2#: Um, I was thinking we could go for a long walk today.\n#Person1#: Sure.\n"
+    )
+    assert not re.fullmatch(r, chatty)  # Person1's low bound: about 13 words
+    assert not re.fullmatch(
+        r, " Firstname: Jack.\n#Person2#: Um, fine and you, what about a walk by the river.\n#Person1#: Ok.\n"
+    )
+    assert re.fullmatch(
+        turns_regex(2, unit="words"), " Hi, the train leaves at 9:30 in the morning.\n#Person2#: Great.\n"
+    )
