@@ -147,7 +147,7 @@ def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
         "metrics": [m if m != "nll" else "perplexity" for m in metrics],
         "config": json.loads(cfg.model_dump_json()),
         "n_train": n_train,
-        "n_test": len(test),
+        "n_test": len(inputs),
         "model": model_path,
         "wall_s": round(time.monotonic() - t0, 1),
         "versions": _versions(),
