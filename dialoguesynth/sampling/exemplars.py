@@ -99,7 +99,7 @@ class Reference(list):
     def __init__(self, rows: list[Exemplar], unreadable: int = 0):
         super().__init__(rows)
         self.unreadable = unreadable
-        self.multi_party = sum(len(set(_TAG.findall(r.dialogue))) > 2 for r in rows)
+        self.multi_party = sum(r.speakers > 2 for r in rows)
 
 
 def _exemplars(rows: list, where: str) -> Reference:

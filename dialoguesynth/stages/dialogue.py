@@ -53,7 +53,7 @@ def line_regex(lo: int = 1, hi: int = TURN_CHARS, label_free: bool = True, phras
     if phrases:
         # a phrase is always continued: 'Well... I', 'Good morning, sir.', 'Hello, this is Tom.'; a phrase
         # ending in a word may take one mark first; no ':' after it (the phrase is the head)
-        head = "(?:" + "|".join(_escape(p) + ("[,.!?]?" if p[-1].isalnum() else "") for p in phrases) + ")"
+        head = _head(phrases)
         body_lo = max(lo - 3 - min(len(p) for p in phrases), 1)
         # a long phrase ('I'm here about returning a jacket that does not fit') still leaves room to
         # finish the sentence: squeezed into a short speaker's bound, the model stopped on 'You're going to.'
@@ -71,6 +71,11 @@ def line_regex(lo: int = 1, hi: int = TURN_CHARS, label_free: bool = True, phras
     return f"{_FIRST}(?:{_CHAR_NO_COLON}{{{body_lo},{free}}}|{long}){_END}"
 
 
+def _head(phrases: list[str]) -> str:
+    """Any one of the phrases; one ending in a word may take a mark ('Good morning,')."""
+    return "(?:" + "|".join(_escape(p) + ("[,.!?]?" if p[-1].isalnum() else "") for p in phrases) + ")"
+
+
 def _words(chars: int) -> int:
     return max(1, round(chars / CHARS_PER_WORD))
 
@@ -85,7 +90,7 @@ def word_line_regex(
         # a phrase is always continued: 'Well... I', 'Good morning, sir.', 'Hello, this is Tom.'; a phrase
         # ending in a word may take one mark first; no ':' after it (the phrase is the head). A long phrase
         # ('I'm here about returning a jacket that does not fit') still leaves room to finish the sentence.
-        head = "(?:" + "|".join(_escape(p) + ("[,.!?]?" if p[-1].isalnum() else "") for p in phrases) + ")"
+        head = _head(phrases)
         w_lo = max(_words(lo) - _words(min(len(p) for p in phrases)), 1)
         w_hi = max(_words(hi) - _words(max(len(p) for p in phrases)), _words(min(hi, PHRASE_ROOM)), w_lo)
         return f"{head} {_WORD}(?: {_WORD}){{{w_lo - 1},{w_hi - 1}}}{_END}"
