@@ -112,7 +112,7 @@ def turns_regex(
     label_free: bool = True,
     lengths: tuple[tuple[int, int], tuple[int, int]] | None = None,
     openers: dict[int, list[str]] | None = None,
-    unit: Literal["chars", "words"] = "chars",
+    unit: Literal["chars", "words"] = "words",
 ) -> str:
     """Exactly ``n`` alternating turns after the prompt's ``#Person1#:``, ending in a newline;
     ``lengths`` bounds each speaker's turn in characters (Person1, Person2), counted as ``unit``;
