@@ -193,7 +193,7 @@ class RenderConfig(StageSampling):
     )
     guided: bool = Field(True, description="regex-guided decoding for exactly the target turn count")
     label_free_starts: bool = Field(
-        True, description="guided: no ':' in a turn's first 24 characters (stops echoed header labels)"
+        True, description="guided: no ':' in a turn's first 4 words (stops echoed header labels)"
     )
     best_of: int = Field(
         1,
@@ -227,17 +227,13 @@ class RenderConfig(StageSampling):
         description="guided: an early turn names the subtopic ('So, about returning a faulty "
         "phone, ...'), so a small model that drifts off its header starts on its subject",
     )
-    length_unit: Literal["chars", "words"] = Field(
-        "words",
-        description="guided: turn lengths (turn_chars) bounded as characters, or as words (~5.2 characters "
-        "each): words compile ~40x faster into the engine's token masks (measured), chars are exact",
-    )
     persona_turn_length: bool = Field(
         True, description="guided: bound each speaker's turn length by their extraversion bin"
     )
     turn_chars: dict[Literal["low", "mid", "high"], tuple[int, int]] = Field(
         default_factory=lambda: {"low": (1, 70), "mid": (1, 160), "high": (50, 240)},
-        description="characters per turn [min, max] for low / mid / high extraversion",
+        description="characters per turn [min, max] for low / mid / high extraversion, bounded as words "
+        "(~5.2 characters each)",
     )
 
     @field_validator("turn_chars")

@@ -49,7 +49,6 @@ ARMS = {
     "v3, context fields not realised as phrases": {"prompt_version": "v3", "render__realise_context": False},
     "v3, subtopic not named in a turn": {"prompt_version": "v3", "render__realise_topic": False},
     "v3 + exemplars shared (4 sets per medium)": {"prompt_version": "v3", "reference__share": 4},
-    "v3, turn lengths as words": {"prompt_version": "v3", "render__length_unit": "words"},
     "v3 + best of 2 (likeliest passing sample)": {"prompt_version": "v3", "render__best_of": 2},
     "v3 at temperature 0.6": {"prompt_version": "v3", "render__temperature": 0.6},
     "v3-lean (topic-only header + matched exemplars)": {"prompt_version": "v3-lean"},

@@ -183,12 +183,12 @@ def test_realisation_slots_count_from_the_end_and_name_their_lists(cfg_factory):
 
 
 def test_turn_lengths_as_words():
-    """render.length_unit: words — the same turn shapes, lengths bounded as words (~5.2 characters each)."""
+    """Turn lengths are bounded as words (~5.2 characters each): cheaper for the engine to compile."""
     import re
 
     from dialoguesynth.stages.dialogue import turns_regex
 
-    r = turns_regex(3, lengths=((1, 70), (50, 240)), openers={1: ["Um,"]}, unit="words")
+    r = turns_regex(3, lengths=((1, 70), (50, 240)), openers={1: ["Um,"]})
     ok = (
         " Hi there, how are you?\n#Person2#: Um, I was thinking we could go for a long walk by the river.\n"
         "#Person1#: Sure.\n"
@@ -205,6 +205,4 @@ def test_turn_lengths_as_words():
     assert not re.fullmatch(
         r, " Firstname: Jack.\n#Person2#: Um, fine and you, what about a walk by the river.\n#Person1#: Ok.\n"
     )
-    assert re.fullmatch(
-        turns_regex(2, unit="words"), " Hi, the train leaves at 9:30 in the morning.\n#Person2#: Great.\n"
-    )
+    assert re.fullmatch(turns_regex(2), " Hi, the train leaves at 9:30 in the morning.\n#Person2#: Great.\n")

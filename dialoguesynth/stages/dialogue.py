@@ -4,7 +4,6 @@ regex-guided to exactly the target number of turns (what works for tiny models, 
 from __future__ import annotations
 
 import re
-from typing import Literal
 
 from ..backends import Completion, GenRequest
 from ..catalogs import PersonaCatalog, load_persona_catalog
@@ -24,19 +23,17 @@ TURN_CHARS = 240  # a turn longer than this (~50 words) is never DialogSum-like
 
 PHRASE_ROOM = 40  # characters a turn keeps after its opening phrase, however long the phrase
 CHARS_PER_WORD = 5.2  # DialogSum train turns: characters per word, its space included (measured)
-LABEL_FREE_WORDS = 4  # no ':' in a turn's first words (the words form of LABEL_FREE)
-LABEL_FREE = 24  # no colon in a turn's first characters: tiny models echo header labels ("firstname: Jack")
+LABEL_FREE_WORDS = 4  # no ':' in a turn's first words: tiny models echo header labels ("firstname: Jack")
 
 
 # The shape of a real turn (DialogSum train: 96.5 % start with a capital or a quote, 99.3 % end in
 # . ! or ?, 99.6 % use only these characters): no URLs, markup, numbered lists or cut-off turns.
+# Lengths are bounded as words, not characters: the engine compiles each request's regex into token
+# masks, and bounded runs of characters ({1,160} per turn) cost it far more (xgrammar: 17.8 s against
+# 0.45 s per default spec; end to end 11.5 against 15.3 accepted dialogues per minute on the same specs,
+# evaluations/results/2026-12-01-length-unit).
 _FIRST = "[A-Z\"']"
-_CHAR = "[A-Za-z0-9 ,.'\"?!$%&()\\-;:]"
-_CHAR_NO_COLON = "[A-Za-z0-9 ,.'\"?!$%&()\\-;]"
 _END = "[.!?]"
-# render.length_unit: words. The engine compiles each request's regex into token masks; a bounded
-# run of characters ({1,160} per turn) costs it far more than a bounded run of words (xgrammar on
-# this machine: 17.8 s against 0.45 s per default spec, measured beside a running generation).
 _WORD = "[A-Za-z0-9,.'\"?!$%&()\\-;]+"  # a word with its marks; no space, no ':'
 _WORD_COLON = "[A-Za-z0-9,.'\"?!$%&()\\-;:]+"
 
@@ -44,31 +41,6 @@ _WORD_COLON = "[A-Za-z0-9,.'\"?!$%&()\\-;:]+"
 def _escape(phrase: str) -> str:
     # re.escape also escapes spaces, which the engine's regex compiler warns about once per turn
     return re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", phrase)
-
-
-def line_regex(lo: int = 1, hi: int = TURN_CHARS, label_free: bool = True, phrases: list[str] | None = None) -> str:
-    """One turn of ``lo``..``hi`` characters shaped like a real turn; label-free: no ':' in its first
-    characters; phrases: it opens with one of these (a word, 'Um,', 'Hello, this is', ...)."""
-    lo, hi = max(lo, 3), max(hi, 3)
-    if phrases:
-        # a phrase is always continued: 'Well... I', 'Good morning, sir.', 'Hello, this is Tom.'; a phrase
-        # ending in a word may take one mark first; no ':' after it (the phrase is the head)
-        head = _head(phrases)
-        body_lo = max(lo - 3 - min(len(p) for p in phrases), 1)
-        # a long phrase ('I'm here about returning a jacket that does not fit') still leaves room to
-        # finish the sentence: squeezed into a short speaker's bound, the model stopped on 'You're going to.'
-        body_hi = max(hi - 3 - max(len(p) for p in phrases), min(hi, PHRASE_ROOM), body_lo)
-        return f"{head} {_CHAR_NO_COLON}{{{body_lo},{body_hi}}}{_END}"
-    body_lo, body_hi = lo - 2, hi - 2  # minus the first and the last character
-    if not label_free:
-        return f"{_FIRST}{_CHAR}{{{body_lo},{body_hi}}}{_END}"
-    free = LABEL_FREE - 2
-    if body_hi <= free:
-        return f"{_FIRST}{_CHAR_NO_COLON}{{{body_lo},{body_hi}}}{_END}"
-    long = f"{_CHAR_NO_COLON}{{{free}}}{_CHAR}{{{max(body_lo - free, 1)},{body_hi - free}}}"
-    if body_lo > free:
-        return f"{_FIRST}{long}{_END}"
-    return f"{_FIRST}(?:{_CHAR_NO_COLON}{{{body_lo},{free}}}|{long}){_END}"
 
 
 def _head(phrases: list[str]) -> str:
@@ -80,16 +52,15 @@ def _words(chars: int) -> int:
     return max(1, round(chars / CHARS_PER_WORD))
 
 
-def word_line_regex(
-    lo: int = 1, hi: int = TURN_CHARS, label_free: bool = True, phrases: list[str] | None = None
-) -> str:
+def line_regex(lo: int = 1, hi: int = TURN_CHARS, label_free: bool = True, phrases: list[str] | None = None) -> str:
     """One turn of about ``lo``..``hi`` characters (bounded as words) shaped like a real turn;
     label-free: no ':' in its first words; phrases: it opens with one of these (a word, 'Um,',
     'Hello, this is') and has no ':' after it."""
     if phrases:
         # a phrase is always continued: 'Well... I', 'Good morning, sir.', 'Hello, this is Tom.'; a phrase
         # ending in a word may take one mark first; no ':' after it (the phrase is the head). A long phrase
-        # ('I'm here about returning a jacket that does not fit') still leaves room to finish the sentence.
+        # ('I'm here about returning a jacket that does not fit') still leaves room to finish the sentence:
+        # squeezed into a short speaker's bound, the model stopped on 'You're going to.'
         head = _head(phrases)
         w_lo = max(_words(lo) - _words(min(len(p) for p in phrases)), 1)
         w_hi = max(_words(hi) - _words(max(len(p) for p in phrases)), _words(min(hi, PHRASE_ROOM)), w_lo)
@@ -112,16 +83,15 @@ def turns_regex(
     label_free: bool = True,
     lengths: tuple[tuple[int, int], tuple[int, int]] | None = None,
     openers: dict[int, list[str]] | None = None,
-    unit: Literal["chars", "words"] = "words",
 ) -> str:
     """Exactly ``n`` alternating turns after the prompt's ``#Person1#:``, ending in a newline;
-    ``lengths`` bounds each speaker's turn in characters (Person1, Person2), counted as ``unit``;
+    ``lengths`` bounds each speaker's turn in characters (Person1, Person2), counted as words;
     ``openers`` maps a turn index to the phrases it may open with (see ``realise.py``)."""
     openers = openers or {}
-    one = word_line_regex if unit == "words" else line_regex
 
     def line(k: int) -> str:
-        return one(*(lengths[k % 2] if lengths else (1, TURN_CHARS)), label_free=label_free, phrases=openers.get(k))
+        lo, hi = lengths[k % 2] if lengths else (1, TURN_CHARS)
+        return line_regex(lo, hi, label_free=label_free, phrases=openers.get(k))
 
     rest = "".join(f"\\n#Person{2 if k % 2 else 1}#: {line(k)}" for k in range(1, n))
     return f" {line(0)}{rest}\\n"
@@ -190,7 +160,6 @@ class DialogueStage(Stage[tuple[ConversationSpec, str | None]]):
                 r.label_free_starts,
                 turn_lengths(spec, self.cfg, self.personas),
                 turn_openers(spec, self.cfg, self.pool),
-                r.length_unit,
             )
             if r.guided
             else None,
