@@ -1,0 +1,80 @@
+"""Which published results were made by the code on HEAD, and which by code that has changed since.
+
+A result is current when nothing that makes corpora or scores them (the package, its catalogs and
+prompts, the evaluation scripts and configs) changed between the commit it records and HEAD.
+    .venv/bin/python evaluations/stale.py [--strict]    # --strict: exit 1 if any result is stale
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "evaluations" / "results"
+# what a result depends on; published outputs themselves do not count
+CODE = ["dialoguesynth", "personas", "contexts", "evaluations", ":!evaluations/results", ":!evaluations/README.md"]
+
+
+def _commits(folder: Path) -> set[str]:
+    """Every commit a result folder's JSON records (provenance.json, results.json, ...)."""
+    found = set()
+    for f in [folder] if folder.is_file() else folder.rglob("*.json"):
+        try:
+            data = json.loads(f.read_text())
+        except (OSError, ValueError):
+            continue
+        stack = [data]
+        while stack:
+            x = stack.pop()
+            if isinstance(x, dict):
+                if isinstance(x.get("commit"), str) and len(x["commit"]) == 40:
+                    found.add(x["commit"])
+                stack.extend(x.values())
+            elif isinstance(x, list):
+                stack.extend(x)
+    return found
+
+
+def _changed(commit: str) -> list[str] | None:
+    """Files of CODE changed from commit to HEAD; None when the commit is unknown here."""
+    r = subprocess.run(
+        ["git", "diff", "--name-only", commit, "HEAD", "--", *CODE], cwd=ROOT, capture_output=True, text=True
+    )
+    return r.stdout.split() if r.returncode == 0 else None
+
+
+def status(folder: Path) -> tuple[str, str]:
+    commits = _commits(folder)
+    if not commits:
+        return "unknown", "records no commit"
+    changed = set()
+    for c in commits:
+        files = _changed(c)
+        if files is None:
+            return "unknown", f"commit {c[:7]} is not in this repository"
+        changed.update(files)
+    at = ", ".join(sorted(c[:7] for c in commits))
+    if not changed:
+        return "current", f"made at {at}"
+    shown = ", ".join(sorted(changed)[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+    return "stale", f"made at {at}; changed since: {shown}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--strict", action="store_true", help="exit 1 if any result is stale or records no commit")
+    args = ap.parse_args()
+    rows = [(p.name, *status(p)) for p in sorted(RESULTS.iterdir()) if not p.name.startswith(".")]
+    width = max(len(n) for n, _, _ in rows)
+    for name, state, why in rows:
+        print(f"{name:<{width}}  {state:<8} {why}")
+    if args.strict and any(state != "current" for _, state, _ in rows):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
