@@ -81,17 +81,21 @@ def run_chaos(
     assert proc.returncode == 0, proc.stderr[-2000:]
     ref_s = time.monotonic() - t
 
-    killed = 0
+    killed, per_kill = 0, []
     for _ in range(kills):
         p = launch(generate_cmd(config, out), env)
+        wait = rng.uniform(*kill_window)
         try:
-            p.wait(timeout=rng.uniform(*kill_window))
+            p.wait(timeout=wait)
             if p.returncode != 0:
                 raise RuntimeError(f"run failed instead of being killed: {p.stderr.read()[-2000:]}")
             break  # finished before the kill: the job is done
         except subprocess.TimeoutExpired:
             kill_tree(p)
             killed += 1
+            # what this kill could lose: the outcomes on disk right after it must all survive to the end
+            rec, rej = outcome_ids(out)
+            per_kill.append({"after_s": round(wait, 1), "on_disk": rec + rej})
     resumes = 0
     while True:
         proc = subprocess.run(generate_cmd(config, out), capture_output=True, text=True, env=env, timeout=timeout_s)
@@ -106,8 +110,15 @@ def run_chaos(
     ref_rec, ref_rej = outcome_ids(ref)
     expected = set(ref_rec) | set(ref_rej)
     persisted = rec + rej
+    final = set(persisted)
     result = {
         "kills": killed,
+        # per kill: seconds after launch, outcomes on disk then, and how many of those the end lacks
+        "per_kill": [
+            {"after_s": k["after_s"], "on_disk": len(set(k["on_disk"])), "lost": len(set(k["on_disk"]) - final)}
+            for k in per_kill
+        ],
+        "kills_after_a_saved_batch": sum(bool(k["on_disk"]) for k in per_kill),
         "resumed_ok": killed if b["id"] == a["id"] else 0,
         "lost": len(expected - set(persisted)),
         "duplicated": len(persisted) - len(set(persisted)),
@@ -123,7 +134,8 @@ def run_chaos(
         "corrupt_lines_quarantined": sum(1 for _ in (out / "run").glob("*.corrupt")),
     }
     result["line"] = (
-        f"{result['resumed_ok']}/{killed} resumes, {result['lost']} lost, {result['duplicated']} duplicated"
+        f"{result['resumed_ok']}/{killed} resumes ({result['kills_after_a_saved_batch']} after a saved batch), "
+        f"{result['lost']} lost, {result['duplicated']} duplicated"
     )
     return result
 

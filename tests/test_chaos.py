@@ -26,5 +26,9 @@ def test_kill_and_resume(tmp_path, dialogsum):
     env = {**os.environ, "PYTHONPATH": str(ROOT / "tests") + os.pathsep + os.environ.get("PYTHONPATH", "")}
     result = load_driver().run_chaos(cfg, tmp_path, kills=5, kill_window=(1.5, 6.0), seed=1, env=env, timeout_s=300)
     assert result["kills"] >= 3, result
+    # the kills must be able to lose something: most land after at least one batch is on disk, and
+    # what was on disk at each kill is still there at the end
+    assert result["kills_after_a_saved_batch"] >= 2, result
+    assert all(k["lost"] == 0 for k in result["per_kill"]), result
     assert result["lost"] == 0 and result["duplicated"] == 0, result
     assert result["same_ids_and_order"] and result["same_texts"] and result["same_rejections"], result
