@@ -106,4 +106,6 @@ def test_breaker_stops_the_batch_fast(server):
     many = [GenRequest(prompt=f"p{i}", max_tokens=5) for i in range(40)]
     with pytest.raises(ModelError):
         backend(server.url, max_attempts=3).generate(many)
-    assert len(server.bodies) < 40 * 3  # the others gave up once the breaker tripped
+    # once one request exhausted its 3 attempts no other request is sent: at most the 2 concurrent
+    # requests' attempts reach the server (without the breaker: all 40 x 3)
+    assert len(server.bodies) <= 2 * 3, len(server.bodies)
