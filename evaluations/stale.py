@@ -1,7 +1,8 @@
 """Which published results were made by the code on HEAD, and which by code that has changed since.
 
 A result is current when nothing that makes corpora or scores them (the package, its catalogs and
-prompts, the evaluation scripts and configs) changed between the commit it records and HEAD.
+prompts, the evaluation configs, and the scripts its commands name) changed between the commit it
+records and HEAD.
     .venv/bin/python evaluations/stale.py [--strict]    # --strict: exit 1 if any result is stale
 """
 
@@ -9,19 +10,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "evaluations" / "results"
-# what a result depends on; published outputs themselves do not count
-CODE = ["dialoguesynth", "personas", "contexts", "evaluations", ":!evaluations/results", ":!evaluations/README.md"]
+# what every result depends on, besides the scripts its commands name
+CODE = ["dialoguesynth", "personas", "contexts", "evaluations/configs", "pyproject.toml"]
 
 
-def _commits(folder: Path) -> set[str]:
-    """Every commit a result folder's JSON records (provenance.json, results.json, ...)."""
-    found = set()
+def _recorded(folder: Path) -> tuple[set[str], set[str]]:
+    """(commits, evaluation scripts) a result folder's JSON records (provenance.json, results.json, ...)."""
+    found, scripts = set(), set()
     for f in [folder] if folder.is_file() else folder.rglob("*.json"):
         try:
             data = json.loads(f.read_text())
@@ -33,27 +35,29 @@ def _commits(folder: Path) -> set[str]:
             if isinstance(x, dict):
                 if isinstance(x.get("commit"), str) and len(x["commit"]) == 40:
                     found.add(x["commit"])
+                if isinstance(x.get("command"), str):
+                    scripts |= {f"evaluations/{m}" for m in re.findall(r"(\w+\.py)\b", x["command"])}
                 stack.extend(x.values())
             elif isinstance(x, list):
                 stack.extend(x)
-    return found
+    return found, {s for s in scripts if (ROOT / s).is_file()}
 
 
-def _changed(commit: str) -> list[str] | None:
-    """Files of CODE changed from commit to HEAD; None when the commit is unknown here."""
+def _changed(commit: str, paths: list[str]) -> list[str] | None:
+    """Files of paths changed from commit to HEAD; None when the commit is unknown here."""
     r = subprocess.run(
-        ["git", "diff", "--name-only", commit, "HEAD", "--", *CODE], cwd=ROOT, capture_output=True, text=True
+        ["git", "diff", "--name-only", commit, "HEAD", "--", *paths], cwd=ROOT, capture_output=True, text=True
     )
     return r.stdout.split() if r.returncode == 0 else None
 
 
 def status(folder: Path) -> tuple[str, str]:
-    commits = _commits(folder)
+    commits, scripts = _recorded(folder)
     if not commits:
         return "unknown", "records no commit"
     changed = set()
     for c in commits:
-        files = _changed(c)
+        files = _changed(c, CODE + sorted(scripts))
         if files is None:
             return "unknown", f"commit {c[:7]} is not in this repository"
         changed.update(files)
