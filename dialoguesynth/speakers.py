@@ -15,6 +15,9 @@ Style = Literal["tagged", "named"]
 _TAGGED = re.compile(r"^\s*#Person(\d+)#\s*:", re.MULTILINE)
 # a name: one to three capitalised words ('Amanda', 'Mr. Smith', 'Anne-Marie O'Neil'); then a colon
 _NAMED = re.compile(r"^\s*([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2})\s*:\s?(.*)$")
+# chat handles in lower case ('mary jane', 'user_12'): read only where names are not, and every line
+# opens with one
+_HANDLE = re.compile(r"^\s*([\w.'@-]+(?: [\w.'@-]+){0,2})\s*:\s?(.*)$")
 _SPEAKER_KEYS = ("speaker", "role", "author", "name", "from")
 _TEXT_KEYS = ("text", "utterance", "content", "message", "turn")
 
@@ -52,15 +55,16 @@ def normalise(dialogue: str | Sequence) -> Normalised | None:
 
 
 def _named_turns(text: str) -> list[tuple[str, str]]:
+    lines = [x for x in text.splitlines() if x.strip()]
     turns: list[tuple[str, str]] = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
+    for line in lines:
         m = _NAMED.match(line)
         if m:
             turns.append((m.group(1), m.group(2).strip()))
         elif turns:  # a line without a name continues the turn before it
             turns[-1] = (turns[-1][0], f"{turns[-1][1]} {line.strip()}".strip())
+    if len(turns) < 2 and len(lines) >= 2 and all(_HANDLE.match(x) for x in lines):
+        turns = [(m.group(1), m.group(2).strip()) for m in map(_HANDLE.match, lines)]
     return turns if len(turns) >= 2 else []
 
 

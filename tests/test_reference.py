@@ -142,3 +142,15 @@ def test_a_named_reference_round_trips_through_generate_evaluate_and_benchmark(t
         progress=False,
     ).run(tmp_path / "tagged")
     assert all(r["dialogue"].startswith("#Person1#: ") for r in tagged)
+
+
+def test_lower_case_chat_handles_are_speakers_only_where_names_are_not():
+    from dialoguesynth.speakers import normalise
+
+    handles = normalise("mary jane: hi, are you in?\r\nbob_12: yes, at the door\nmary jane: coming")
+    assert handles.names == ["mary jane", "bob_12"] and handles.parties == 2
+    assert handles.dialogue.splitlines()[1] == "#Person2#: yes, at the door"
+    # among capitalised names a lower-case 'note:' line continues a turn, it is not a third speaker
+    named = normalise("Amanda: I baked cookies\nnote: chocolate ones\nJerry: Great")
+    assert named.names == ["Amanda", "Jerry"] and named.dialogue.startswith("#Person1#: I baked cookies note:")
+    assert normalise("just a line\nand another") is None

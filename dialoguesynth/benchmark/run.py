@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import platform
+import shlex
+import sys
 import time
 from pathlib import Path
 from typing import Literal
@@ -151,6 +155,8 @@ def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
         "model": model_path,
         "wall_s": round(time.monotonic() - t0, 1),
         "versions": _versions(),
+        "command": shlex.join(["dialoguesynth", *sys.argv[1:]]) if Path(sys.argv[0]).stem == "dialoguesynth" else None,
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         "table": table,
         "examples": [
             {"id": ids[i] if ids else i, "input": inputs[i][-300:], "references": refs[i]}
@@ -202,8 +208,10 @@ def to_markdown(r: dict) -> str:
         f"Task: {r.get('task', 'summary')}. Training pairs per condition: {r['n_train']}; {what}; "
         f"seeds: {r['config']['seeds']}; model `{r['config']['model']}`"
         f" ({'LoRA r=' + str(r['config']['lora_r']) if r['config'].get('lora_r') else 'full fine-tune'}, "
-        f"{r['config']['epochs']} epochs, lr {r['config']['lr']}); wall {r['wall_s']} s.",
-        "",
+        f"{r['config']['epochs']} epochs, lr {r['config']['lr']}); wall {r['wall_s']} s"
+        + (f" on {r['machine']}" if r.get("machine") else "")
+        + ".",
+        *([f"Command: `{r['command']}`", ""] if r.get("command") else [""]),
         "| condition | "
         + " | ".join(_HEADERS[m] for m in metrics)
         + " | synthetic / in-domain (ROUGE-L) | share of in-domain gain |",
