@@ -1,6 +1,7 @@
 """Defects a reader sees at once: echoed headers, label-like or word-list turns, ALL-CAPS or garbled
 openers, loops inside a turn, runs of numbers, a few words said over and over, a sentence cut off
-after an article, one phrase in many turns, and summaries that are a turn or share nothing with
+after an article, one phrase in many turns, words glued into one long token, one number said in many
+turns, and summaries that are a turn or share nothing with
 their dialogue. Each detector returns a reason or None; each is
 calibrated to reject <= 1 % of real DialogSum (``evaluations/calibrate_checks.py``)."""
 
@@ -42,10 +43,14 @@ DIALOGUE_DEFECTS = (
     "few_words_repeated",
     "dangling_end",
     "phrase_in_many_turns",
+    "glued_words",
+    "number_in_many_turns",
 )
 # a sentence that stops on an article or possessive ('I need a.', 'It is the .'); not 'a.m.'
 _DANGLING = re.compile(r"\b(the|a|an|my|your|our|their)\s*[.!](?![.]|\s?m\b)")
 _NUMBER = re.compile(r"\d+")
+_NUMBER_TOKEN = re.compile(r"\d[\d,.:]*\d|\d")  # '31000', '2.45', '7:30', '1,200'
+GLUED = 25  # characters in one space-free token: 0.06 % of DialogSum train dialogues have a longer one
 
 
 def _words(text: str) -> list[str]:
@@ -154,6 +159,20 @@ def phrase_in_many_turns(turns: list[Turn], times: int = 5) -> bool:
     return bool(seen) and max(seen.values()) >= times
 
 
+def glued_words(turn: Turn) -> bool:
+    """A space-free token over GLUED characters ("I'meverything,I'maveryold,I'msoveryold"): guided
+    decoding bounds turns in words, and a small model can glue a whole clause into one."""
+    return any(len(t) > GLUED for t in turn.text.split())
+
+
+def number_in_many_turns(turns: list[Turn], times: int = 4) -> bool:
+    """One number said in ``times`` or more turns ('so it's 31000's' in five): 0.2 % of DialogSum train."""
+    seen: Counter = Counter()
+    for t in turns:
+        seen.update(set(_NUMBER_TOKEN.findall(t.text)))
+    return bool(seen) and max(seen.values()) >= times
+
+
 def dialogue_defect(
     turns: list[Turn], spec: ConversationSpec | None, vocabulary: frozenset[str] | None = None
 ) -> str | None:
@@ -177,8 +196,12 @@ def dialogue_defect(
             return "few_words_repeated"
         if dangling_end(t):
             return "dangling_end"
+        if glued_words(t):
+            return "glued_words"
     if phrase_in_many_turns(turns):
         return "phrase_in_many_turns"
+    if number_in_many_turns(turns):
+        return "number_in_many_turns"
     return None
 
 

@@ -68,6 +68,16 @@ OK = (
             "#Person2#: And you are happy too.\n#Person1#: Oh, you are happy, fine.",
             "phrase_in_many_turns",
         ),
+        (  # seen in the stop-6 corpus (turn lengths bounded in words)
+            "#Person1#: Hi, can I order a cake?\n#Person2#: Of course, madam, It's 12, I'meverything,I'maveryold,"
+            "I'msoveryold.\n#Person1#: Sorry?\n#Person2#: Nothing.",
+            "glued_words",
+        ),
+        (  # seen in the stop-6 corpus
+            "#Person1#: What hotel is it?\n#Person2#: The hotel is in the 31000's.\n#Person1#: Um, so it's 31000's!\n"
+            "#Person2#: Okay, so it's 31000's.\n#Person1#: Sure, 31000's it is.",
+            "number_in_many_turns",
+        ),
     ],
 )
 def test_defects_are_rejected(dialogue, reason):
