@@ -100,7 +100,10 @@ def test_a_plain_dialogue_passes():
             "#Person2# returns a jacket. She returns a jacket. She returns a jacket. She returns a jacket.",
             "summary_loop",
         ),
+        ("#Person1# and #Person2# talk about the jacket. They", "summary_cut_off"),  # seen in stop 6
+        ("#Person2# wants to return a big, special,", "summary_cut_off"),
         ("#Person2# returns a jacket with the receipt.", None),
+        ("#Person2# returns a jacket for $10", None),
     ],
 )
 def test_summary_defects(summary, reason):
