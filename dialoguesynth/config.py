@@ -249,6 +249,13 @@ class SummaryConfig(StageSampling):
     temperature: float = 0.3
     max_tokens: int = 90
     exemplars: int = Field(2, ge=0, le=6)
+    best_of: int = Field(
+        1,
+        ge=1,
+        le=8,
+        description="write k summaries per dialogue and keep the passing one whose content words its "
+        "dialogue uses most (a quality dial; costs k times the summary)",
+    )
 
 
 class ChecksConfig(Strict):

@@ -2,13 +2,15 @@
 
 A result is current when nothing that makes corpora or scores them (the package, its catalogs and
 prompts, the evaluation configs, and the scripts its commands name) changed between the commit it
-records and HEAD.
+records and HEAD. A Python file whose change touches only comments, docstrings or formatting (the
+same syntax tree) does not count.
     .venv/bin/python evaluations/stale.py [--strict]    # --strict: exit 1 if any result is stale
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import re
 import subprocess
@@ -48,7 +50,39 @@ def _changed(commit: str, paths: list[str]) -> list[str] | None:
     r = subprocess.run(
         ["git", "diff", "--name-only", commit, "HEAD", "--", *paths], cwd=ROOT, capture_output=True, text=True
     )
-    return r.stdout.split() if r.returncode == 0 else None
+    if r.returncode != 0:
+        return None
+    return [f for f in r.stdout.split() if not (f.endswith(".py") and _same_code(commit, f))]
+
+
+def _same_code(commit: str, path: str) -> bool:
+    """The file's syntax tree, docstrings aside, is the same at commit and HEAD (comments and
+    formatting are not in the tree)."""
+    trees = []
+    for rev in (commit, "HEAD"):
+        r = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=ROOT, capture_output=True, text=True)
+        if r.returncode != 0:
+            return False  # added or removed
+        try:
+            trees.append(_code(r.stdout))
+        except SyntaxError:
+            return False
+    return trees[0] == trees[1]
+
+
+def _code(source: str) -> str:
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (
+            isinstance(body, list)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
+            node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree)
 
 
 def status(folder: Path) -> tuple[str, str]:

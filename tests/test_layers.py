@@ -140,3 +140,16 @@ def test_subtopic_sources_mix_and_report_rejections(cfg_factory):
     ]
     assert "see a doctor" in tax.subtopics["seeing a doctor"]  # DialogSum's own label, under its topic
     assert ("job interview", "the topic itself") in tax.rejected["job interview"]
+
+
+def test_summary_grounding_is_high_for_own_summaries_and_low_for_others(dialogsum):
+    """Real DialogSum dev: a summary against its own dialogue vs against the next dialogue."""
+    from dialoguesynth.evaluate.layers import summary_grounding
+
+    with (dialogsum / "dev.jsonl").open() as f:
+        rows = [json.loads(line) for line in f][:200]
+    own = summary_grounding(rows)
+    other = summary_grounding([r | {"summary": rows[(i + 1) % len(rows)]["summary"]} for i, r in enumerate(rows)])
+    assert own["mean"] > 0.6 and own["share_under_a_third"] < 0.1
+    assert other["mean"] < 0.4 and other["share_under_a_third"] > 0.4
+    assert summary_grounding([{"dialogue": "#Person1#: Hi.", "summary": ""}]) is None

@@ -190,6 +190,42 @@ def test_best_of_k_keeps_the_likeliest_passing_sample(tmp_path, cfg_factory):
     assert len(ds) and not any("see you there very soon" in d for d in ds["dialogue"])
 
 
+def test_summary_best_of_k_keeps_the_summary_its_dialogue_grounds(tmp_path, cfg_factory):
+    """FAKE engine for summaries: the likeliest sample is made up, a less likely one uses the
+    dialogue's words; best-of-3 keeps the grounded one, best-of-1 the first."""
+    from dialoguesynth.backends import Completion
+    from dialoguesynth.stages.base import StageRunner, candidate_seeds
+    from dialoguesynth.stages.summary import SummaryStage
+
+    class Summaries(FakeBackend):
+        def _one(self, r):
+            grounded = r.seed % 3 == 0
+            text = (
+                " #Person1# asks #Person2# about the parcel and the post office.\n"
+                if grounded
+                else " #Person1# is a Russian pilot flying a parcel to Lisbon.\n"
+            )
+            return Completion(text=text, finish_reason="stop", completion_tokens=12, logprob=-2.0 if grounded else -0.1)
+
+    cfg = cfg_factory(num_dialogues=4, topics__expand=False, summary__best_of=3)
+    g = gen(cfg, Summaries())
+    specs = list(g.specs(n=6))
+    dialogue = "#Person1#: Where is the post office?\n#Person2#: Two blocks away. Is the parcel heavy?"
+    items = [(s, dialogue) for s in specs]
+    kept = StageRunner(g.backend).run(SummaryStage(cfg, g.pool), items)
+    seeds = [candidate_seeds(SummaryStage(cfg, g.pool).seed(i, 0), 3) for i in items]
+    for o, group in zip(kept, seeds):
+        assert o.reason is None
+        if any(s % 3 == 0 for s in group):
+            assert "post office" in o.value  # grounded beats likelier
+        else:
+            assert "Lisbon" in o.value
+    assert sum("post office" in o.value for o in kept) >= 3  # the case is exercised, not vacuous
+    one = cfg_factory(num_dialogues=4, topics__expand=False)
+    first = StageRunner(g.backend).run(SummaryStage(one, g.pool), items)
+    assert [("post office" in o.value) for o in first] == [g_[0] % 3 == 0 for g_ in seeds]
+
+
 def test_accepted_n_generates_until_n_pass_and_exports_exactly_n(tmp_path, cfg_factory):
     """FAKE engine, every third dialogue junk: `--accepted 10` tries more specs until 10 pass."""
     base = dict(topics__expand=False, checks__max_retries=0)

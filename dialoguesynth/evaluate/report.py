@@ -228,6 +228,10 @@ def evaluate(
             "synthetic": layers.coherence([r["dialogue"] for r in prow], seed),
             "reference": layers.coherence([r["dialogue"] for r in ref_rows], seed),
         },
+        "summary_grounding": {
+            "synthetic": layers.summary_grounding(prow),
+            "reference": layers.summary_grounding(ref_rows),
+        },
         "defects_among_passing": layers.defects(prow, vocabulary),
         "copies": copy_section([r["dialogue"] for r in prow], copy_reference, ChecksConfig().max_copied_fraction),
         "self_check": self_check(self_check_path, ref_emb, len(prow) or 100, seed),
@@ -357,6 +361,13 @@ def _layers_markdown(r: dict) -> list[str]:
         "ALL-CAPS, garbled opener, loop, summary is a turn "
         f"or off the dialogue): {dq['rate']:.1%} of {dq['n']} {dq['by_reason'] or ''}",
     ]
+    sg = r.get("summary_grounding") or {}
+    if sg.get("synthetic") and sg.get("reference"):
+        s, ref = sg["synthetic"], sg["reference"]
+        lines.append(
+            f"- summary grounding (share of a summary's content words its dialogue uses): {s['mean']}, "
+            f"{s['share_under_a_third']:.0%} under a third (reference {ref['mean']}, {ref['share_under_a_third']:.0%})"
+        )
     if cp:
         lines.append(
             f"- copies (> {cp['bound']:.0%} of word 8-grams found in `{Path(cp['reference']).name}`): "

@@ -28,7 +28,8 @@ class Outcome:
 
 class Stage(ABC, Generic[Item]):
     name: str
-    # best-of-k: k samples per item, the passing one with the highest mean token log-probability kept
+    # best-of-k: k samples per item; the passing one with the best score() is kept, ties (and stages
+    # without a score) go to the highest mean token log-probability
     candidates: int = 1
 
     @abstractmethod
@@ -41,6 +42,10 @@ class Stage(ABC, Generic[Item]):
     @abstractmethod
     def parse(self, item: Item, completion: Completion) -> tuple[Any, str | None]:
         """(value, None) when usable, else (anything, reason)."""
+
+    def score(self, item: Item, value: Any) -> float:
+        """How good a passing sample is for best-of-k, before likelihood (higher is better)."""
+        return 0.0
 
     def seed(self, item: Item, attempt: int, resample: int = 0) -> int:
         return derive_seed(self.key(item), self.name, attempt, *([resample] if resample else []))
@@ -78,7 +83,7 @@ class StageRunner:
             still = []
             for n, (i, group) in enumerate(zip(pending, seeds)):
                 tried = [(stage.parse(items[i], c), c, s) for c, s in zip(completions[n * k : (n + 1) * k], group)]
-                (value, reason), comp, seed = _best(tried)
+                (value, reason), comp, seed = _best(tried, lambda v, _i=items[i]: stage.score(_i, v))
                 o = outcomes[i]
                 o.value, o.reason, o.attempts = value, reason, attempt + 1
                 o.tokens += sum(c.completion_tokens for _, c, _ in tried)
@@ -105,10 +110,12 @@ def candidate_seeds(seed: int, k: int) -> list[int]:
     return [seed] + [derive_seed(seed, "candidate", j) for j in range(1, k)]
 
 
-def _best(tried: list[tuple[tuple[Any, str | None], Completion, int]]):
-    """Among samples that pass, the one the model finds likeliest per token (first on ties or
-    without log-probabilities); when none passes, the first sample and its reason."""
+def _best(tried: list[tuple[tuple[Any, str | None], Completion, int]], score: Callable[[Any], float]):
+    """Among samples that pass, the best scored, then the one the model finds likeliest per token
+    (first on ties or without log-probabilities); when none passes, the first sample and its reason."""
     passing = [t for t in tried if t[0][1] is None]
     if not passing:
         return tried[0]
-    return max(passing, key=lambda t: t[1].logprob if t[1].logprob is not None else float("-inf"))
+    if len(passing) == 1:
+        return passing[0]
+    return max(passing, key=lambda t: (score(t[0][0]), t[1].logprob if t[1].logprob is not None else float("-inf")))

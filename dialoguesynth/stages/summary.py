@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..backends import Completion, GenRequest
 from ..config import Config
-from ..defects import summary_defect
+from ..defects import grounded_share, summary_defect
 from ..parsing import parse_line
 from ..prompts import render
 from ..sampling.exemplars import ExemplarPool
@@ -22,9 +22,15 @@ class SummaryStage(Stage[tuple[ConversationSpec, str]]):
     def __init__(self, cfg: Config, pool: ExemplarPool):
         self.cfg = cfg
         self.pool = pool
+        self.candidates = cfg.summary.best_of
 
     def key(self, item) -> int:
         return item[0].seed
+
+    def score(self, item, value: str) -> float:
+        """Best-of-k keeps the summary most grounded in its dialogue: a 135M model often summarises
+        its exemplars or invents ('#Person1# is a Russian')."""
+        return grounded_share(value, item[1])
 
     def request(self, item, seed: int) -> GenRequest:
         spec, dialogue = item
