@@ -112,7 +112,8 @@ def generate(
     )
     console.print(
         f"accepted {summary['accepted']}/{summary['requested']} in {summary['wall_s']} s "
-        f"(model {summary['model']}); rejected: {reasons}"
+        + (f"over every segment ({summary['this_segment_s']} s this one) " if summary.get("resumed_from") else "")
+        + f"(model {summary['model']}); rejected: {reasons}"
     )
     if len(ds):
         from .samples import pick, spec_line, spec_of

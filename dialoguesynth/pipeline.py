@@ -132,7 +132,8 @@ class Generator:
             self.warnings += store.warnings
             want = self.cfg.run.accepted
             kept = sorted(records, key=lambda r: r.spec.index)[:want] if want else records
-            summary = self._summary(kept, rejected, stats, time.monotonic() - started)
+            stats["segment_s"] = time.monotonic() - started
+            summary = self._summary(kept, rejected, stats)
             if want:
                 # the surplus of the last batch stays in run/records.jsonl; a larger --accepted exports it
                 summary |= {
@@ -175,7 +176,10 @@ class Generator:
         seen = Deduper(cfg.checks.near_duplicate_threshold)
         for r in records:
             seen.add(r.spec.id, r.dialogue)
-        stats = {"resumed": len(done), "tokens": 0, "engine_s": 0.0}
+        # time spent by earlier segments of this run (a killed one counts up to its last saved batch)
+        before = store.load_json("time.json") or {}
+        stats = {"resumed": len(done), "engine_s": 0.0, "before": before}
+        started = time.monotonic()
         want = cfg.run.accepted
         if len(done) >= cfg.num_dialogues or (want and len(records) >= want):
             return records, rejected, stats
@@ -197,8 +201,14 @@ class Generator:
                 t0 = time.monotonic()
                 new, bad = self._batch(batch, runner, seen)
                 stats["engine_s"] += time.monotonic() - t0
-                stats["tokens"] += sum(sum(r.tokens.values()) for r in new)
                 store.append(new, bad)
+                store.save_json(
+                    "time.json",
+                    {
+                        "wall_s": before.get("wall_s", 0.0) + time.monotonic() - started,
+                        "engine_s": before.get("engine_s", 0.0) + stats["engine_s"],
+                    },
+                )
                 records += new
                 rejected += bad
                 bars.advance("dialogues", len(batch))
@@ -311,7 +321,8 @@ class Generator:
         ]
         return records, rejected
 
-    def _summary(self, records: list[Record], rejected: list[Rejected], stats: dict, wall_s: float) -> dict:
+    def _summary(self, records: list[Record], rejected: list[Rejected], stats: dict) -> dict:
+        before = stats.get("before", {})
         return {
             "model": display_name(self.cfg.model.name),
             "prompt_version": self.cfg.prompt_version,
@@ -321,9 +332,12 @@ class Generator:
             "rejected": len(rejected),
             "rejected_by_reason": rejection_counts(rejected),
             "resumed_from": stats["resumed"],
-            "wall_s": round(wall_s, 1),
-            "generation_s": round(stats["engine_s"], 1),
-            "completion_tokens": stats["tokens"],
+            # over every segment of the run (resumed ones too); this_segment_s: this process alone
+            "wall_s": round(before.get("wall_s", 0.0) + stats["segment_s"], 1),
+            "this_segment_s": round(stats["segment_s"], 1),
+            "generation_s": round(before.get("engine_s", 0.0) + stats["engine_s"], 1),
+            # of the accepted dialogues, every stage and attempt (r.tokens["prompt"] is the render prompt)
+            "completion_tokens": sum(n for r in records for k, n in r.tokens.items() if k != "prompt"),
             "coverage": _coverage(r.spec for r in records),
             "coverage_grid": stats.get("grid"),
             # every subtopic used, and every candidate the subtopic check turned away (with why)

@@ -161,8 +161,8 @@ def run_on_ray(
             kept.append(r)
         rejected.sort(key=lambda r: r.spec.index)
         gen = Generator(cfg, progress=False)
-        stats = {"resumed": len(done), "tokens": sum(sum(r.tokens.values()) for r in kept), "engine_s": 0.0}
-        summary = gen._summary(kept, rejected, stats, time.monotonic() - started)
+        stats = {"resumed": len(done), "engine_s": 0.0, "segment_s": time.monotonic() - started}
+        summary = gen._summary(kept, rejected, stats)
         summary["engine"] = {"kind": "ray", "address": address or "local", "workers": workers}
         store.save_json("summary.json", summary)
         config = json.loads(cfg.model_dump_json())

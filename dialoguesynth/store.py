@@ -65,7 +65,7 @@ class RunStore:
                     "or --fresh to discard it and start over"
                 )
         if fresh:
-            for p in (self.records_path, self.rejected_path, self.dir / "taxonomy.json"):
+            for p in (self.records_path, self.rejected_path, self.dir / "taxonomy.json", self.dir / "time.json"):
                 p.unlink(missing_ok=True)
         self._atomic_write("config.yaml", yaml.safe_dump(json.loads(cfg.model_dump_json()), sort_keys=False))
         self._atomic_write("config.hash", h + "\n")

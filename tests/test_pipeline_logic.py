@@ -81,6 +81,29 @@ def test_resume_skips_finished_and_matches_uninterrupted(tmp_path, cfg_factory):
     assert again["id"] == full["id"] and again["dialogue"] == full["dialogue"]
 
 
+def test_resumed_run_summary_counts_every_segment(tmp_path, cfg_factory):
+    """FAKE engine that sleeps: wall time, engine time and tokens cover both segments of a run."""
+    import time
+
+    class Slow(FakeBackend):
+        def generate(self, requests, progress=None):
+            time.sleep(0.3)
+            return super().generate(requests, progress)
+
+    out = tmp_path / "o"
+    t = time.monotonic()
+    gen(cfg_factory(num_dialogues=3, topics__expand=False), Slow()).run(out)
+    first = time.monotonic() - t
+    t = time.monotonic()
+    ds = gen(cfg_factory(num_dialogues=8, topics__expand=False), Slow()).run(out)
+    second = time.monotonic() - t
+    s = json.loads((out / "summary.json").read_text())
+    assert s["resumed_from"] == 3 and s["this_segment_s"] <= second + 0.1
+    assert s["wall_s"] >= s["this_segment_s"] + 0.6 and s["wall_s"] <= first + second + 0.1  # two sleeps at least
+    assert s["generation_s"] >= 1.2  # two engine calls per segment, each 0.3 s
+    assert s["completion_tokens"] == sum(ds["tokens_dialogue"]) + sum(ds["tokens_summary"])
+
+
 def test_resume_after_partial_records(tmp_path, cfg_factory):
     out = tmp_path / "o"
     full = gen(cfg_factory(num_dialogues=8)).run(tmp_path / "ref")
