@@ -3,6 +3,7 @@ error messages that name the field. Importable without vLLM or torch."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Literal
@@ -426,14 +427,34 @@ def _resolve_paths(cfg: Config, base: Path, raw: dict) -> None:
         cfg.model.name = str((base / name).resolve())
 
 
+# num_dialogues is left out: spec i does not depend on it, so a run can be extended in place
+# and so is fill_gaps: it only aims the specs that extend a run
+# and run.accepted: like num_dialogues it only says how far the same specs go
+_NOT_SHAPING = {"num_dialogues": True, "run": {"batch_size", "accepted"}, "coverage": {"fill_gaps"}}
+
+
 def config_hash(cfg: Config) -> str:
     """Stable hash of everything that shapes the output (used to refuse resuming with another config)."""
     import hashlib
 
-    # num_dialogues is left out: spec i does not depend on it, so a run can be extended in place
-    # and so is fill_gaps: it only aims the specs that extend a run
-    # and run.accepted: like num_dialogues it only says how far the same specs go
-    payload = cfg.model_dump_json(
-        exclude={"num_dialogues": True, "run": {"batch_size", "accepted"}, "coverage": {"fill_gaps"}}
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+    return hashlib.sha256(cfg.model_dump_json(exclude=_NOT_SHAPING).encode()).hexdigest()[:16]
+
+
+def config_changes(stored: dict, cfg: Config) -> tuple[list[str], list[str]]:
+    """(keys whose values differ, keys only one side knows) between a run's stored config and ``cfg``,
+    outside what does not shape the output. A key only ``cfg`` knows differs unless it holds its
+    default (a later dialoguesynth added it); one only the stored config knows was removed since."""
+
+    def leaves(d, prefix=""):
+        for k, v in d.items():
+            if isinstance(v, dict) and v:
+                yield from leaves(v, f"{prefix}{k}.")
+            else:
+                yield f"{prefix}{k}", v
+
+    skip = {"num_dialogues", "run.batch_size", "run.accepted", "coverage.fill_gaps"}
+    old = {k: v for k, v in leaves(stored) if k not in skip}
+    new = {k: v for k, v in leaves(json.loads(cfg.model_dump_json())) if k not in skip}
+    default = dict(leaves(json.loads(Config().model_dump_json())))
+    differ = [k for k in new if (old[k] != new[k] if k in old else new[k] != default.get(k))]
+    return differ, sorted(set(old) ^ set(new))

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
-from .config import Config, config_hash
+from .config import Config, config_changes, config_hash
 from .errors import RunError
 from .spec import Record, Rejected
 
@@ -57,19 +57,35 @@ class RunStore:
         self._lock()
         h = config_hash(cfg)
         hash_file = self.dir / "config.hash"
-        if hash_file.exists() and hash_file.read_text().strip() != h:
-            if not fresh:
-                self.release()
-                raise RunError(
-                    f"{self.out} holds a run with a different config; use another --output, "
-                    "or --fresh to discard it and start over"
-                )
+        if hash_file.exists() and hash_file.read_text().strip() != h and not fresh:
+            self._same_config(cfg)
         if fresh:
             for p in (self.records_path, self.rejected_path, self.dir / "taxonomy.json", self.dir / "time.json"):
                 p.unlink(missing_ok=True)
         self._atomic_write("config.yaml", yaml.safe_dump(json.loads(cfg.model_dump_json()), sort_keys=False))
         self._atomic_write("config.hash", h + "\n")
         return self
+
+    def _same_config(self, cfg: Config) -> None:
+        """The hash differs: refuse, naming the keys, unless only keys a dialoguesynth upgrade added
+        (at their defaults) or removed tell the two configs apart."""
+        try:
+            stored = yaml.safe_load((self.dir / "config.yaml").read_text()) or {}
+        except (OSError, yaml.YAMLError):
+            stored = {}
+        differ, schema = config_changes(stored, cfg) if stored else (["(no readable run/config.yaml)"], [])
+        if differ:
+            self.release()
+            shown = ", ".join(differ[:4]) + (f" and {len(differ) - 4} more" if len(differ) > 4 else "")
+            raise RunError(
+                f"{self.out} holds a run with a different config ({shown}); use another --output, "
+                "or --fresh to discard it and start over"
+            )
+        if schema:
+            self.warnings.append(
+                "resuming a run made by another dialoguesynth version: config keys added or removed since "
+                f"({', '.join(schema)}) keep their defaults"
+            )
 
     def _lock(self) -> None:
         while True:

@@ -104,6 +104,27 @@ def test_resumed_run_summary_counts_every_segment(tmp_path, cfg_factory):
     assert s["completion_tokens"] == sum(ds["tokens_dialogue"]) + sum(ds["tokens_summary"])
 
 
+def test_resume_across_a_config_schema_change_and_refusal_names_the_key(tmp_path, cfg_factory):
+    """A run written by a version with other config keys resumes when only those keys differ
+    (at their defaults); a changed value is refused with the key named."""
+    import yaml
+
+    out = tmp_path / "o"
+    gen(cfg_factory(num_dialogues=3, topics__expand=False)).run(out)
+    stored = yaml.safe_load((out / "run" / "config.yaml").read_text())
+    del stored["summary"]["best_of"]  # a key added since
+    stored["render"]["length_unit"] = "words"  # a key removed since
+    (out / "run" / "config.yaml").write_text(yaml.safe_dump(stored))
+    (out / "run" / "config.hash").write_text("0123456789abcdef\n")
+    with pytest.raises(RunError, match=r"different config \(summary\.best_of\)"):
+        gen(cfg_factory(num_dialogues=6, topics__expand=False, summary__best_of=3)).run(out)
+    with pytest.raises(RunError, match=r"different config \(render\.temperature\)"):
+        gen(cfg_factory(num_dialogues=6, topics__expand=False, render__temperature=0.5)).run(out)
+    g = gen(cfg_factory(num_dialogues=6, topics__expand=False))
+    assert len(g.run(out)) == 6
+    assert any("render.length_unit, summary.best_of" in w for w in g.warnings)
+
+
 def test_resume_after_partial_records(tmp_path, cfg_factory):
     out = tmp_path / "o"
     full = gen(cfg_factory(num_dialogues=8)).run(tmp_path / "ref")
