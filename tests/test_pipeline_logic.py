@@ -19,8 +19,8 @@ def test_batched_calls_and_export(tmp_path, cfg_factory):
     cfg = cfg_factory(num_dialogues=10, run__batch_size=10, topics__sources=["llm"], plan__strategy="llm")
     fake = FakeBackend()
     ds = gen(cfg, fake).run(tmp_path / "o")
-    # LLM subtopics, LLM plan, dialogue, summary: one engine call each for the whole batch
-    assert fake.calls == [20, 10, 10, 10]
+    # LLM subtopics, LLM plan, dialogue, summary (3 samples each): one engine call each for the whole batch
+    assert fake.calls == [20, 10, 10, 30]
     assert len(ds) == 10
     again = datasets.load_from_disk(str(tmp_path / "o"))
     assert again["id"] == ds["id"]
@@ -74,7 +74,7 @@ def test_resume_skips_finished_and_matches_uninterrupted(tmp_path, cfg_factory):
     gen(cfg_factory(num_dialogues=3)).run(part, fresh=True)
     grow = FakeBackend()
     gen(cfg_factory(num_dialogues=8), grow).run(part)  # a larger num_dialogues extends the run in place
-    assert grow.calls[-1] == 5
+    assert grow.calls[-1] == 5 * 3  # the last call: 3 summary samples for each of the 5 new specs
     fake = FakeBackend()
     again = gen(cfg_factory(num_dialogues=8), fake).run(part)
     assert fake.calls == []  # everything was done: the engine is never asked
@@ -117,7 +117,7 @@ def test_resume_across_a_config_schema_change_and_refusal_names_the_key(tmp_path
     (out / "run" / "config.yaml").write_text(yaml.safe_dump(stored))
     (out / "run" / "config.hash").write_text("0123456789abcdef\n")
     with pytest.raises(RunError, match=r"different config \(summary\.best_of\)"):
-        gen(cfg_factory(num_dialogues=6, topics__expand=False, summary__best_of=3)).run(out)
+        gen(cfg_factory(num_dialogues=6, topics__expand=False, summary__best_of=2)).run(out)  # not its default
     with pytest.raises(RunError, match=r"different config \(render\.temperature\)"):
         gen(cfg_factory(num_dialogues=6, topics__expand=False, render__temperature=0.5)).run(out)
     g = gen(cfg_factory(num_dialogues=6, topics__expand=False))
@@ -159,7 +159,7 @@ def test_template_plan_and_ablations(tmp_path, cfg_factory):
     ds = gen(
         cfg_factory(num_dialogues=4, plan__strategy="template", personas__enabled=False, topics__expand=False), fake
     ).run(tmp_path / "o")
-    assert fake.calls == [4, 4]  # no subtopic or plan calls
+    assert fake.calls == [4, 12]  # no subtopic or plan calls; 3 summary samples per dialogue
     assert "Person1 (Person1)" in ds[0]["plan"] and ds[0]["p1_name"] == ""
     assert ds[0]["subtopic"] == ds[0]["topic"]
 
@@ -265,7 +265,7 @@ def test_summary_best_of_k_keeps_the_summary_its_dialogue_grounds(tmp_path, cfg_
         else:
             assert "Lisbon" in o.value
     assert sum("post office" in o.value for o in kept) >= 3  # the case is exercised, not vacuous
-    one = cfg_factory(num_dialogues=4, topics__expand=False)
+    one = cfg_factory(num_dialogues=4, topics__expand=False, summary__best_of=1)
     first = StageRunner(g.backend).run(SummaryStage(one, g.pool), items)
     assert [("post office" in o.value) for o in first] == [g_[0] % 3 == 0 for g_ in seeds]
 
