@@ -52,6 +52,7 @@ def test_tiny_benchmark(tmp_path, dialogsum):
     assert "ratio_to_in_domain_rougeL" in r["table"]["synthetic: tiny"]
     assert all(isinstance(e["zero-shot"], str) for e in r["examples"])
     assert "| synthetic: tiny |" in (tmp_path / "b" / "benchmark.md").read_text()
+    assert len(r["commit"]) == 40  # the checkout the result came from (tests run from one)
 
 
 def test_seq2seq_summarizer_trains_and_decodes(tmp_path, dialogsum):

@@ -155,6 +155,7 @@ def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
         "model": model_path,
         "wall_s": round(time.monotonic() - t0, 1),
         "versions": _versions(),
+        "commit": _commit(),
         "command": shlex.join(["dialoguesynth", *sys.argv[1:]]) if Path(sys.argv[0]).stem == "dialoguesynth" else None,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         "table": table,
@@ -181,6 +182,19 @@ def _versions() -> dict[str, str]:
     return out
 
 
+def _commit() -> str | None:
+    """The dialoguesynth commit when it runs from a git checkout (None from a wheel)."""
+    import subprocess
+
+    try:
+        r = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return r.stdout.strip() if r.returncode == 0 else None
+
+
 def _subsample(pairs, n, seed):
     import random
 
@@ -204,6 +218,7 @@ def to_markdown(r: dict) -> str:
         if r.get("task", "summary") == "summary"
         else "test pairs: {n} (dialogue so far → the real next turn, one per test dialogue)"
     ).format(n=r["n_test"])
+    at = f" at {r['commit'][:7]}" if r.get("commit") else ""
     lines = [
         f"Task: {r.get('task', 'summary')}. Training pairs per condition: {r['n_train']}; {what}; "
         f"seeds: {r['config']['seeds']}; model `{r['config']['model']}`"
@@ -211,7 +226,7 @@ def to_markdown(r: dict) -> str:
         f"{r['config']['epochs']} epochs, lr {r['config']['lr']}); wall {r['wall_s']} s"
         + (f" on {r['machine']}" if r.get("machine") else "")
         + ".",
-        *([f"Command: `{r['command']}`", ""] if r.get("command") else [""]),
+        *([f"Command: `{r['command']}`{at}", ""] if r.get("command") else [""]),
         "| condition | "
         + " | ".join(_HEADERS[m] for m in metrics)
         + " | synthetic / in-domain (ROUGE-L) | share of in-domain gain |",
