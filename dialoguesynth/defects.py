@@ -173,6 +173,13 @@ def number_in_many_turns(turns: list[Turn], times: int = 4) -> bool:
     return bool(seen) and max(seen.values()) >= times
 
 
+def number_repeated(turns: list[Turn], times: int = 5) -> bool:
+    """One number said ``times`` or more times in a dialogue, within turns too ('I'll not 2012 2012.
+    You're 2012'): 0.1 % of DialogSum train dialogues, 2.75 % of a 400-dialogue default corpus."""
+    seen = Counter(n for t in turns for n in _NUMBER_TOKEN.findall(t.text))
+    return bool(seen) and max(seen.values()) >= times
+
+
 def dialogue_defect(
     turns: list[Turn], spec: ConversationSpec | None, vocabulary: frozenset[str] | None = None
 ) -> str | None:
@@ -202,11 +209,17 @@ def dialogue_defect(
         return "phrase_in_many_turns"
     if number_in_many_turns(turns):
         return "number_in_many_turns"
+    if number_repeated(turns):
+        return "number_repeated"
     return None
 
 
 _TURN_START = re.compile(r"^\s*#?\s*Person\s*\d\s*#?\s*:", re.I)
 _FIRST_PERSON = re.compile(r"\b(I|I'm|I've|I'll|I'd|me|my|mine)\b")
+# DialogSum summaries speak of the speakers, never to the reader: 0.09 % say 'you' outside quotes,
+# 16 % of a 400-dialogue default corpus did ('#Person2# is going to meet you later')
+_SECOND_PERSON = re.compile(r"\b(you|your|yours|yourself)\b", re.I)
+_QUOTED = re.compile(r'"[^"]*"')
 
 
 def cut_off(summary: str) -> bool:
@@ -220,11 +233,14 @@ def cut_off(summary: str) -> bool:
 
 
 def summary_defect(summary: str, dialogue: str) -> str | None:
-    """A summary that is a turn (speaker tag with a colon, or first person), loops (a word 4-gram
+    """A summary that is a turn (speaker tag with a colon, or first person), speaks to the reader
+    ('you'), loops (a word 4-gram
     said 3 times: 0.02 % of DialogSum train summaries), stops mid-sentence, or shares no content word
     with its dialogue."""
     if _TURN_START.match(summary) or _FIRST_PERSON.search(summary):
         return "summary_is_a_turn"
+    if _SECOND_PERSON.search(_QUOTED.sub("", summary)):
+        return "summary_second_person"
     if turn_loop(Turn(speaker="summary", text=summary)):
         return "summary_loop"
     if cut_off(summary):

@@ -78,6 +78,12 @@ OK = (
             "#Person2#: Okay, so it's 31000's.\n#Person1#: Sure, 31000's it is.",
             "number_in_many_turns",
         ),
+        (  # seen in the stop-7 corpus: in three turns only, but nine times
+            "#Person1#: Hey, a jazz concert!\n#Person2#: Can't even imagine it is 2012.\n"
+            "#Person1#: I'm so angry, I 2012, I couldn't imagine it 2012.\n"
+            "#Person2#: I'll message you to 2012, I'll not 2012 2012.",
+            "number_repeated",
+        ),
     ],
 )
 def test_defects_are_rejected(dialogue, reason):
@@ -102,6 +108,9 @@ def test_a_plain_dialogue_passes():
         ),
         ("#Person1# and #Person2# talk about the jacket. They", "summary_cut_off"),  # seen in stop 6
         ("#Person2# wants to return a big, special,", "summary_cut_off"),
+        ("#Person2# is going to meet you later.", "summary_second_person"),  # seen in the stop-7 corpus
+        ("#Person1# is happy to help you pick out some of the best things for you.", "summary_second_person"),
+        ('#Person2# returns a jacket and says "thank you" to #Person1#.', None),
         ("#Person2# returns a jacket with the receipt.", None),
         ("#Person2# returns a jacket for $10", None),
     ],
