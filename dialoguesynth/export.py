@@ -186,7 +186,8 @@ def export(
 ) -> datasets.Dataset:
     summary["speaker_style"] = style
     ds = build_dataset(records, style)
-    ds.save_to_disk(str(out))
+    # datasets writes no shard for 0 rows, and then cannot load the folder back: keep one
+    ds.save_to_disk(str(out), num_shards=None if len(ds) else 1)
     if "parquet" in formats:
         ds.to_parquet(str(out / "dialogues.parquet"))
     if "jsonl" in formats:

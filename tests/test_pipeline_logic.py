@@ -125,6 +125,15 @@ def test_resume_across_a_config_schema_change_and_refusal_names_the_key(tmp_path
     assert any("render.length_unit, summary.best_of" in w for w in g.warnings)
 
 
+def test_a_run_with_nothing_accepted_still_loads(tmp_path, cfg_factory):
+    """FAKE engine, every dialogue junk: the output folder holds an empty dataset that loads."""
+    cfg = cfg_factory(num_dialogues=3, topics__expand=False, checks__max_retries=0)
+    ds = gen(cfg, FakeBackend(junk_every=1)).run(tmp_path / "o")
+    assert len(ds) == 0
+    assert len(datasets.load_from_disk(str(tmp_path / "o"))) == 0
+    assert len((tmp_path / "o" / "rejected.jsonl").read_text().splitlines()) == 3
+
+
 def test_resume_after_partial_records(tmp_path, cfg_factory):
     out = tmp_path / "o"
     full = gen(cfg_factory(num_dialogues=8)).run(tmp_path / "ref")

@@ -84,6 +84,13 @@ OK = (
             "#Person2#: I'll message you to 2012, I'll not 2012 2012.",
             "number_repeated",
         ),
+        (  # seen in the stop-7 corpus
+            "#Person1#: Let's sit down.\n#Person2#: I'm here about a noisy neighbour, 00011.\n"
+            "#Person1#: I'm really happy. 00021.\n#Person2#: How do I put this... 00202.\n"
+            "#Person1#: Pardon me. 02141.\n#Person2#: We've received the payment. 00002.\n"
+            "#Person1#: Good evening, sir. 00143.\n#Person2#: How's the night going? 00178.",
+            "numbers_in_most_turns",
+        ),
     ],
 )
 def test_defects_are_rejected(dialogue, reason):
