@@ -45,6 +45,8 @@ DIALOGUE_DEFECTS = (
     "phrase_in_many_turns",
     "glued_words",
     "number_in_many_turns",
+    "number_repeated",
+    "numbers_in_most_turns",
 )
 # a sentence that stops on an article or possessive ('I need a.', 'It is the .'); not 'a.m.'
 _DANGLING = re.compile(r"\b(the|a|an|my|your|our|their)\s*[.!](?![.]|\s?m\b)")

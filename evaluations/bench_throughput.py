@@ -239,9 +239,23 @@ def child_seq(cfg_path: Path, out: Path, n: int) -> None:
     model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.bfloat16).eval()
     load_s = time.monotonic() - t
 
+    from transformers import StoppingCriteria, StoppingCriteriaList
+
+    class StopAfterText(StoppingCriteria):
+        """A stop string counts once some text is written: unguided, the model often opens with a
+        newline, and stopping there would fail a summary no guided decoder would have cut."""
+
+        def __init__(self, start: int, stops: list[str]):
+            self.start, self.stops = start, stops
+
+        def __call__(self, input_ids, scores, **kwargs) -> bool:
+            text = tok.decode(input_ids[0, self.start :], skip_special_tokens=True).lstrip()
+            return any(s in text for s in self.stops)
+
     def run(request) -> Completion:
         torch.manual_seed(request.seed)
         enc = tok(request.prompt, return_tensors="pt", add_special_tokens=False)
+        start = enc["input_ids"].shape[1]
         with torch.no_grad():
             ids = model.generate(
                 **enc,
@@ -250,10 +264,9 @@ def child_seq(cfg_path: Path, out: Path, n: int) -> None:
                 top_p=request.top_p,
                 max_new_tokens=request.max_tokens,
                 pad_token_id=tok.eos_token_id,
-                stop_strings=request.stop or None,
-                tokenizer=tok,
-            )[0, enc["input_ids"].shape[1] :]
-        text = tok.decode(ids, skip_special_tokens=True)
+                stopping_criteria=StoppingCriteriaList([StopAfterText(start, request.stop or [])]),
+            )[0, start:]
+        text = " " + tok.decode(ids, skip_special_tokens=True).lstrip()
         stopped = next((text.index(s) for s in request.stop or [] if s in text), None)
         return Completion(
             text=text if stopped is None else text[:stopped] + "\n",
