@@ -384,14 +384,7 @@ def load_config(path: str | Path | None = None, **overrides) -> Config:
                 f"invalid config {source}: the top level must be a mapping of keys, got {type(raw).__name__}"
             )
         data = raw
-    for key, value in overrides.items():
-        if value is None:
-            continue
-        node = data
-        *parents, leaf = key.split("__")
-        for p in parents:
-            node = node.setdefault(p, {})
-        node[leaf] = value
+    apply_overrides(data, overrides)
     try:
         cfg = Config.model_validate(data)
     except ValidationError as exc:
@@ -402,6 +395,19 @@ def load_config(path: str | Path | None = None, **overrides) -> Config:
     if not given and not Path(cfg.reference.path).is_file():
         cfg.reference.path = Path(EMBEDDED_REFERENCE)  # a fresh machine: no DialogSum beside the project
     return cfg
+
+
+def apply_overrides(data: dict, overrides: dict, sep: str = "__") -> None:
+    """Set nested keys of a raw config mapping in place (``model__name``, or ``model.name`` with
+    ``sep="."``); ``None`` values are skipped."""
+    for key, value in overrides.items():
+        if value is None:
+            continue
+        node = data
+        *parents, leaf = key.split(sep)
+        for p in parents:
+            node = node.setdefault(p, {})
+        node[leaf] = value
 
 
 def _resolve_paths(cfg: Config, base: Path, raw: dict) -> None:
@@ -452,7 +458,7 @@ def config_changes(stored: dict, cfg: Config) -> tuple[list[str], list[str]]:
             else:
                 yield f"{prefix}{k}", v
 
-    skip = {"num_dialogues", "run.batch_size", "run.accepted", "coverage.fill_gaps"}
+    skip = {name for k, v in _NOT_SHAPING.items() for name in ([k] if v is True else (f"{k}.{x}" for x in v))}
     old = {k: v for k, v in leaves(stored) if k not in skip}
     new = {k: v for k, v in leaves(json.loads(cfg.model_dump_json())) if k not in skip}
     default = dict(leaves(json.loads(Config().model_dump_json())))

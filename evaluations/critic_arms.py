@@ -29,7 +29,7 @@ from provenance import provenance
 from dialoguesynth.config import load_config
 from dialoguesynth.evaluate.data import load_rows
 from dialoguesynth.evaluate.embed import embed
-from dialoguesynth.evaluate.layers import coherence, on_topic
+from dialoguesynth.evaluate.layers import adjacency_gap, coherence, on_topic
 from dialoguesynth.evaluate.realism import c2st_auc
 from dialoguesynth.parsing import flatten, strip_tags
 from dialoguesynth.pipeline import Generator
@@ -46,15 +46,6 @@ def echo(turns: list[str]) -> float:
     sets = [set(_WORD.findall(t.lower())) for t in turns]
     pairs = [len(a & b) / len(a | b) for a, b in zip(sets, sets[1:]) if a | b]
     return float(np.mean(pairs)) if pairs else 0.0
-
-
-def gap(e: np.ndarray) -> float:
-    """Adjacency gap of one dialogue's turn embeddings."""
-    n = len(e)
-    s = e @ e.T
-    adj = np.mean([s[i, i + 1] for i in range(n - 1)])
-    far = [s[i, j] for i in range(n) for j in range(i + 2, n)]
-    return float(adj - np.mean(far)) if far else 0.0
 
 
 def render(cfg_path: Path | None, n: int, k: int, seed: int) -> tuple[list[dict], dict]:
@@ -116,7 +107,7 @@ def main() -> None:
     for c in passing:
         e = emb[i : i + len(c["turns"])]
         i += len(c["turns"])
-        c["gap"], c["echo"] = gap(e), echo(c["turns"])
+        c["gap"], c["echo"] = adjacency_gap(e) if len(e) >= 3 else 0.0, echo(c["turns"])
         c["critic"] = c["gap"] - args.echo_weight * c["echo"]
 
     rules = {

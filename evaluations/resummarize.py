@@ -19,7 +19,7 @@ import datasets
 import yaml
 from provenance import provenance
 
-from dialoguesynth.config import Config
+from dialoguesynth.config import Config, apply_overrides
 from dialoguesynth.defects import grounded_share
 from dialoguesynth.pipeline import Generator
 from dialoguesynth.spec import ConversationSpec
@@ -28,13 +28,7 @@ from dialoguesynth.stages.summary import SummaryStage
 
 
 def with_overrides(config: dict, sets: list[str]) -> Config:
-    for s in sets:
-        key, _, value = s.partition("=")
-        *parents, leaf = key.split(".")
-        node = config
-        for p in parents:
-            node = node[p]
-        node[leaf] = yaml.safe_load(value)
+    apply_overrides(config, {k: yaml.safe_load(v) for k, _, v in (s.partition("=") for s in sets)}, sep=".")
     return Config.model_validate(config)
 
 

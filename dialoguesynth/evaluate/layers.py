@@ -28,13 +28,8 @@ def coherence(dialogues: list[str], seed: int = 0) -> dict:
     for ts in turns:
         e = emb[k : k + len(ts)]
         k += len(ts)
-        n = len(ts)
-        if n < 3:
-            continue
-        s = e @ e.T
-        adj = np.mean([s[i, i + 1] for i in range(n - 1)])
-        far = np.mean([s[i, j] for i in range(n) for j in range(i + 2, n)])
-        gaps.append(adj - far)
+        if len(ts) >= 3:
+            gaps.append(adjacency_gap(e))
     g = np.array(gaps)
     lo, hi = _bootstrap(g, seed)
     return {
@@ -43,6 +38,14 @@ def coherence(dialogues: list[str], seed: int = 0) -> dict:
         "share_positive": round(float((g > 0).mean()), 3) if len(g) else None,
         "n": len(g),
     }
+
+
+def adjacency_gap(e: np.ndarray) -> float:
+    """One dialogue's gap from its unit-norm turn embeddings (three turns or more)."""
+    n, s = len(e), e @ e.T
+    adj = np.mean([s[i, i + 1] for i in range(n - 1)])
+    far = np.mean([s[i, j] for i in range(n) for j in range(i + 2, n)])
+    return float(adj - far)
 
 
 def on_topic(dialogue_emb: np.ndarray, subtopics: list[str], seed: int = 0) -> dict:
