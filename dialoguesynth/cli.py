@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ from rich.console import Console
 
 from .config import DATA_DIR, Config, load_config
 from .errors import DialoguesynthError
+from .spec import RunSummary
 
 app = typer.Typer(
     add_completion=False,
@@ -102,18 +102,18 @@ def generate(
             f"[yellow]interrupted[/]: finished records are saved in {output}/run; rerun the same command to resume"
         )
         raise typer.Exit(130) from None
-    summary = json.loads((output / "summary.json").read_text())
-    for w in gen.warnings if gen else []:
+    summary = RunSummary.load(output)
+    for w in summary.warnings:
         console.print(f"[yellow]warning:[/] {w}")
-    reasons = ", ".join(f"{k} {v}" for k, v in summary["rejected_by_reason"].items()) or "none"
+    reasons = ", ".join(f"{k} {v}" for k, v in summary.rejected_by_reason.items()) or "none"
     console.print(
         f"[bold green]dataset:[/] {output}  (datasets.load_from_disk('{output}'); "
         f"browse it: dialoguesynth view {output})"
     )
     console.print(
-        f"accepted {summary['accepted']}/{summary['requested']} in {summary['wall_s']} s "
-        + (f"over every segment ({summary['this_segment_s']} s this one) " if summary.get("resumed_from") else "")
-        + f"(model {summary['model']}); rejected: {reasons}"
+        f"accepted {summary.accepted}/{summary.requested} in {summary.wall_s} s "
+        + (f"over every segment ({summary.this_segment_s} s this one) " if summary.resumed_from else "")
+        + f"(model {summary.model}); rejected: {reasons}"
     )
     if len(ds):
         from .samples import pick, spec_line, spec_of

@@ -196,6 +196,12 @@ class RenderConfig(StageSampling):
     label_free_starts: bool = Field(
         True, description="guided: no ':' in a turn's first 4 words (stops echoed header labels)"
     )
+    word_shape: Literal["free", "shaped"] = Field(
+        "free",
+        description="guided: free: a word is any run of letters, digits and marks; shaped: letters "
+        "or a number of at most 10 digits, joined and marked as real turns are (stops runs like "
+        "'4444...' or ',u,m,l,...' that reach the token limit)",
+    )
     best_of: int = Field(
         1,
         ge=1,

@@ -8,6 +8,7 @@ from datasketch import MinHash, MinHashLSH
 
 from .checks import fingerprint
 from .parsing import strip_tags
+from .spec import ConversationSpec, Rejected
 
 _WORD = re.compile(r"[a-z0-9']+")
 
@@ -52,3 +53,11 @@ class Deduper:
         self.exact.pop(fingerprint(text), None)
         if self.lsh is not None and record_id in self.lsh:
             self.lsh.remove(record_id)
+
+    def admit(self, spec: ConversationSpec, text: str, attempts: int) -> Rejected | None:
+        """Remember ``text`` as accepted, or return its dedup rejection if it (nearly) copies an earlier one."""
+        twin, reason = self.twin(text)
+        if twin is not None:
+            return Rejected(spec=spec, stage="dedup", reason=reason, raw=text, attempts=attempts, duplicate_of=twin)
+        self.add(spec.id, text)
+        return None

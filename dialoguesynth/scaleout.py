@@ -23,7 +23,7 @@ from .sampling.specs import spec_id
 from .sampling.subtopics import CoverageLedger, Taxonomy
 from .spec import Record, Rejected
 from .store import RunStore
-from .taxonomy import build_taxonomy, needs_llm
+from .taxonomy import build_taxonomy, cached_taxonomy, needs_llm
 
 
 class RenderActor:
@@ -31,21 +31,20 @@ class RenderActor:
 
     def __init__(self, config_json: str, taxonomy_json: str):
         from .pipeline import Generator
+        from .runner import BatchRunner
         from .sampling.specs import SpecSampler
-        from .stages.base import StageRunner
 
         cfg = Config.model_validate_json(config_json)
-        self.gen = Generator(cfg, progress=False)
-        self.sampler = SpecSampler(cfg, Taxonomy.model_validate_json(taxonomy_json), self.gen.pool)
-        self.runner = StageRunner(self.gen.backend, cfg.checks.max_retries + 1, resample=cfg.render.resample)
-        self.seen = Deduper(cfg.checks.near_duplicate_threshold)
+        gen = Generator(cfg, progress=False)
+        self.sampler = SpecSampler(cfg, Taxonomy.model_validate_json(taxonomy_json), gen.pool)
+        self.runner = BatchRunner(cfg, gen.pool, gen.backend)
 
     def __call__(self, batch: dict) -> dict:
         specs = [
             self.sampler.one(int(i), str(t), str(s))
             for i, t, s in zip(batch["index"], batch["topic"], batch["subtopic"])
         ]
-        new, bad = self.gen._batch(specs, self.runner, self.seen)
+        new, bad = self.runner.run(specs)
         return {
             "kind": ["record"] * len(new) + ["rejected"] * len(bad),
             "json": [r.model_dump_json() for r in new] + [r.model_dump_json() for r in bad],
@@ -98,6 +97,8 @@ def run_on_ray(
             "--fill-gaps (coverage.fill_gaps) works on --engine local only; Ray shards render specs in index order"
         )
     from .pipeline import Generator
+    from .runner import grid_fill, run_summary
+    from .sampling.specs import SpecSampler
 
     store = RunStore(out).open(cfg, fresh=fresh)
     started = time.monotonic()
@@ -113,20 +114,19 @@ def run_on_ray(
             include_dashboard=False,
             runtime_env={"env_vars": {"TOKENIZERS_PARALLELISM": "false"}},
         )
-        cached = store.load_json("taxonomy.json")
-        if cached:
-            taxonomy = Taxonomy.model_validate(cached)
-        elif needs_llm(cfg):
+        taxonomy = cached_taxonomy(store)
+        if taxonomy is None and needs_llm(cfg):
             log("expanding subtopics in a Ray task ...")
             taxonomy = Taxonomy.model_validate_json(
                 ray.get(ray.remote(num_cpus=1)(_expand_taxonomy).remote(cfg.model_dump_json()))
             )
-        else:
+        elif taxonomy is None:
             taxonomy = build_taxonomy(cfg)[0]
         store.save_json("taxonomy.json", taxonomy.model_dump())
         ledger = CoverageLedger(taxonomy, derive_seed(cfg.seed, "ledger"))
         plan = [(i, *ledger.next()) for i in range(cfg.num_dialogues)]
         todo = [{"index": i, "topic": t, "subtopic": s} for i, t, s in plan if spec_id(cfg.seed, i) not in done]
+        engine_started = time.monotonic()
         if todo:
             log(f"rendering {len(todo)} specs on Ray ({workers} engine actor(s)) ...")
             ray.data.from_items(todo).map_batches(
@@ -139,32 +139,31 @@ def run_on_ray(
                 concurrency=workers,
                 num_cpus=1,
             ).write_parquet(str(shards))
+        engine_s = time.monotonic() - engine_started
         records, rejected = _read_shards(shards)
         # actors dedup within themselves; across actors, here, in index order
         records.sort(key=lambda r: r.spec.index)
+        gen = Generator(cfg, progress=False)
         seen, kept = Deduper(cfg.checks.near_duplicate_threshold), []
         for r in records:
-            twin, reason = seen.twin(r.dialogue)
-            if twin is not None:
-                rejected.append(
-                    Rejected(
-                        spec=r.spec,
-                        stage="dedup",
-                        reason=reason,
-                        raw=r.dialogue,
-                        attempts=r.attempts,
-                        duplicate_of=twin,
-                    )
-                )
-                continue
-            seen.add(r.spec.id, r.dialogue)
-            kept.append(r)
+            if twin := seen.admit(r.spec, r.dialogue, r.attempts):
+                rejected.append(twin)
+            else:
+                kept.append(r)
         rejected.sort(key=lambda r: r.spec.index)
-        gen = Generator(cfg, progress=False)
-        stats = {"resumed": len(done), "engine_s": 0.0, "segment_s": time.monotonic() - started}
-        summary = gen._summary(kept, rejected, stats)
-        summary["engine"] = {"kind": "ray", "address": address or "local", "workers": workers}
-        store.save_json("summary.json", summary)
+        summary = run_summary(
+            cfg,
+            kept,
+            rejected,
+            resumed=len(done),
+            segment_s=time.monotonic() - started,
+            engine_s=engine_s,
+            grid=grid_fill(SpecSampler(cfg, taxonomy, gen.pool), kept),
+            subtopics={"source": taxonomy.source, "kept": taxonomy.subtopics, "rejected": taxonomy.rejected},
+            warnings=store.warnings,
+        )
+        summary.engine = {"kind": "ray", "address": address or "local", "workers": workers}
+        store.save_json("summary.json", summary.model_dump(exclude_none=True))
         config = json.loads(cfg.model_dump_json())
         return export(out, kept, rejected, summary, config, cfg.run.export_formats, gen.speaker_style)
     finally:

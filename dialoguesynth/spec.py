@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -98,3 +99,53 @@ class Rejected(Model):
     raw: str
     attempts: int
     duplicate_of: str | None = None
+
+    @classmethod
+    def of(cls, spec: ConversationSpec, stage: str, outcome) -> Rejected:
+        """The rejection of a stage outcome (a ``stages.base.Outcome`` whose reason is set)."""
+        return cls(spec=spec, stage=stage, reason=outcome.reason, raw=outcome.output.text, attempts=outcome.attempts)
+
+
+class RunSummary(BaseModel):
+    """``summary.json`` of a run: what was asked, what passed, why the rest did not, and the time."""
+
+    # files written by earlier versions may carry fields since dropped: read them, do not fail
+    model_config = ConfigDict(extra="ignore")
+
+    model: str
+    prompt_version: str
+    seed: int
+    requested: int
+    accepted: int
+    rejected: int = 0
+    rejected_by_reason: dict[str, int] = Field(default_factory=dict)
+    resumed_from: int = 0
+    # over every segment of the run (resumed ones too); this_segment_s: this process alone
+    wall_s: float = 0.0
+    this_segment_s: float = 0.0
+    generation_s: float = 0.0
+    completion_tokens: int = 0  # of the accepted dialogues, every stage and attempt (not prompts)
+    coverage: dict[str, int] = Field(default_factory=dict)  # accepted per "topic / subtopic"
+    coverage_grid: dict | None = None
+    subtopics: dict | None = None  # source, kept, and every candidate the subtopic check turned away
+    dedup_removed: dict[str, int] = Field(default_factory=dict)
+    warnings: list[str] = Field(default_factory=list)
+    # run.accepted: the target, the surplus of the last batch kept on disk, and the spec budget
+    accepted_target: int | None = None
+    surplus_not_exported: int | None = None
+    spec_budget: int | None = None
+    engine: dict | None = None  # --engine ray: kind, address, workers
+    speaker_style: str | None = None
+
+    @property
+    def pass_rate(self) -> float:
+        return self.accepted / max(self.requested, 1)
+
+    @classmethod
+    def load(cls, run: Path) -> RunSummary | None:
+        """The summary in run folder ``run``, or None where there is none."""
+        path = Path(run) / "summary.json"
+        return cls.model_validate_json(path.read_text()) if path.is_file() else None
+
+    def save(self, run: Path) -> None:
+        (Path(run) / "summary.json").write_text(self.model_dump_json(indent=2, exclude_none=True))

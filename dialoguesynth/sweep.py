@@ -20,7 +20,7 @@ from .checks import check_dialogue
 from .config import ChecksConfig, Config, Strict, load_config, read_yaml
 from .errors import ConfigError
 from .sampling.subtopics import Taxonomy
-from .spec import ConversationSpec, Turn
+from .spec import ConversationSpec, RunSummary, Turn
 
 
 class QualityBar(ChecksConfig):
@@ -68,6 +68,7 @@ def cell_config(sc: SweepConfig, dials: dict[str, Any]) -> Config:
 
 def run_sweep(sc: SweepConfig, out: Path, progress: bool = True, backend=None, log=print) -> dict:
     """Generate every cell (resumable: each cell is a run folder), score, write sweep.json/md + plots."""
+    from .backends.lazy import LazyBackend
     from .evaluate.data import load_rows, strip_tags
     from .evaluate.embed import embed
     from .evaluate.report import evaluate
@@ -77,7 +78,7 @@ def run_sweep(sc: SweepConfig, out: Path, progress: bool = True, backend=None, l
     grid = cells(sc)
     configs = [cell_config(sc, d) for d in grid]
     # one engine for every cell unless a dial changes the model (then each cell loads its own)
-    shared = backend or (None if any(k.startswith("model.") for k in sc.grid) else _LazyBackend(configs[0]))
+    shared = backend or (None if any(k.startswith("model.") for k in sc.grid) else LazyBackend(configs[0]))
     try:
         for k, (dials, cfg) in enumerate(zip(grid, configs)):
             log(f"cell {k + 1}/{len(grid)}: {dials}")
@@ -105,35 +106,12 @@ def run_sweep(sc: SweepConfig, out: Path, progress: bool = True, backend=None, l
     return report
 
 
-class _LazyBackend:
-    """The shared engine, loaded on first use (a resumed sweep whose cells are done never loads it)."""
-
-    def __init__(self, cfg: Config):
-        self.cfg, self._backend = cfg, None
-
-    @property
-    def model_name(self) -> str:
-        return self.cfg.model.name
-
-    def generate(self, requests, progress=None):
-        if self._backend is None:
-            from .backends import make_backend
-
-            self._backend = make_backend(self.cfg)
-        return self._backend.generate(requests, progress)
-
-    def close(self) -> None:
-        if self._backend is not None:
-            self._backend.close()
-            self._backend = None
-
-
 def score_cell(
     k: int,
     dials: dict,
     cfg: Config,
     rows: list[dict],
-    summary: dict,
+    summary: RunSummary,
     ref_emb: np.ndarray,
     bars: dict[str, dict],
     taxonomy: Taxonomy,
@@ -151,8 +129,8 @@ def score_cell(
     out = {
         "cell": k,
         "dials": dials,
-        "requested": summary["requested"],
-        "accepted_by_run": summary["accepted"],
+        "requested": summary.requested,
+        "accepted_by_run": summary.accepted,
         "bars": {},
     }
     for name, overrides in bars.items():
@@ -163,7 +141,7 @@ def score_cell(
             if check_dialogue([Turn(**t) for t in r["turns"]], "stop", s, bar) is None
             and (bar.min_nearest_real_cosine is None or nearest[i] >= bar.min_nearest_real_cosine)
         ]
-        m: dict[str, Any] = {"passed": len(keep), "pass_rate": round(len(keep) / summary["requested"], 4)}
+        m: dict[str, Any] = {"passed": len(keep), "pass_rate": round(len(keep) / summary.requested, 4)}
         if len(keep) >= 2:
             t, e = [texts[i] for i in keep], emb[keep]
             m.update(

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from .catalogs import catalog_dir, load_context_catalog
 from .config import Config
@@ -12,6 +13,9 @@ from .sampling.subtopics import Taxonomy
 from .stages.base import StageRunner
 from .stages.subtopics import SubtopicList, SubtopicStage, check_subtopics
 from .words import stems
+
+if TYPE_CHECKING:
+    from .store import RunStore
 
 REFERENCE_MIN_COUNT = 2  # a reference topic label used at least this often (typos and one-offs stay out)
 
@@ -22,6 +26,19 @@ def topic_weights(cfg: Config) -> dict[str, float]:
 
 def needs_llm(cfg: Config) -> bool:
     return cfg.topics.taxonomy_file is None and cfg.topics.expand and "llm" in cfg.topics.sources
+
+
+def cached_taxonomy(store: RunStore) -> Taxonomy | None:
+    """The taxonomy a run saved (a resumed run keeps its subtopics), or None: none yet, or one that no
+    longer reads (then it is rebuilt, with a warning in the run)."""
+    cached = store.load_json("taxonomy.json")
+    if not cached:
+        return None
+    try:
+        return Taxonomy.model_validate(cached)
+    except ValueError:
+        store.warnings.append("taxonomy.json did not match the expected layout; rebuilt")
+        return None
 
 
 def build_taxonomy(cfg: Config, runner: StageRunner | None = None) -> tuple[Taxonomy, list[str]]:

@@ -371,7 +371,9 @@ def main() -> None:
         [ds, "generate", "-c", str(cfg_path), "-o", str(work / "pipeline"), "--fresh", "--no-progress"],
         env={"PYTHONPATH": str(HERE), "DS_BENCH_RECORD": str(calls)},
     )
-    summary = json.loads((work / "pipeline" / "summary.json").read_text())
+    from dialoguesynth.spec import RunSummary
+
+    summary = RunSummary.load(work / "pipeline")
     rec = [json.loads(x) for x in calls.read_text().splitlines()]
     load_s = rec[0]["load_s"]
     tokens = sum(c["completion_tokens"] for c in rec[1:])
@@ -384,8 +386,8 @@ def main() -> None:
         "completion_tokens": tokens,
         "engine_calls": len(rec) - 1,
         "requests": sum(len(c["requests"]) for c in rec[1:]),
-        "accepted": summary["accepted"],
-        "rejected": summary["rejected"],
+        "accepted": summary.accepted,
+        "rejected": summary.rejected,
         "peak_rss_gb": m["peak_rss_gb"],
     }
 

@@ -60,9 +60,9 @@ def main() -> None:
                 Generator(cfg, backend=backend).run(d)
                 rows, summary = load_rows(d)
                 runs[(model, resample)] = {r["id"]: strip_tags(r["dialogue"]) for r in rows}
-                summaries[f"{model} sample {resample}"] = {
-                    k: summary[k] for k in ("accepted", "requested", "rejected_by_reason")
-                }
+                summaries[f"{model} sample {resample}"] = summary.model_dump(
+                    include={"accepted", "requested", "rejected_by_reason"}
+                )
         finally:
             backend.close()
 

@@ -18,9 +18,10 @@ from provenance import provenance
 from dialoguesynth.config import DATA_DIR
 from dialoguesynth.evaluate.report import evaluate
 from dialoguesynth.samples import pick, samples_markdown
+from dialoguesynth.spec import RunSummary
 
 
-def targets(r: dict, summary: dict) -> list[tuple[str, str, str, bool | None]]:
+def targets(r: dict, summary: RunSummary) -> list[tuple[str, str, str, bool | None]]:
     """(what, target, measured, met) rows; None where the figure is missing."""
     ly, q = r["layers"] or {}, r["quality"]
     probes = ly.get("probes_tfidf", {})
@@ -42,7 +43,7 @@ def targets(r: dict, summary: dict) -> list[tuple[str, str, str, bool | None]]:
             cp["rate"] <= 0.005 if cp else None,
         )
     )
-    sub = summary.get("subtopics") or {}
+    sub = summary.subtopics or {}
     kept = sum(len(v) for v in (sub.get("kept") or {}).values())
     rejected = sum(len(v) for v in (sub.get("rejected") or {}).values())
     share = kept / max(kept + rejected, 1)
@@ -142,14 +143,14 @@ def main() -> None:
         seed=args.seed,
         copy_reference=args.copy_reference,
     )
-    summary = json.loads((args.run / "summary.json").read_text())
+    summary = RunSummary.load(args.run)
     shutil.copy(args.run / "summary.json", out / "run_summary.json")
     ds = datasets.load_from_disk(str(args.run))
     rows = [ds[i] for i in pick(len(ds), 20, args.seed)]
     (out / "samples.md").write_text(
         samples_markdown(rows, args.seed, f"20 random accepted dialogues of `{args.run.name}`")
     )
-    sub = summary.get("subtopics") or {}
+    sub = summary.subtopics or {}
     lines = [f"# Subtopics of `{args.run.name}` (source: {sub.get('source')})", ""]
     for topic, kept in (sub.get("kept") or {}).items():
         lines.append(f"- **{topic}**: " + "; ".join(kept))

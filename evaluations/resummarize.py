@@ -18,8 +18,9 @@ from pathlib import Path
 import datasets
 import yaml
 from provenance import provenance
+from pydantic import ValidationError
 
-from dialoguesynth.config import Config, apply_overrides
+from dialoguesynth.config import Config, apply_overrides, format_validation_error
 from dialoguesynth.defects import grounded_share
 from dialoguesynth.pipeline import Generator
 from dialoguesynth.spec import ConversationSpec
@@ -28,8 +29,15 @@ from dialoguesynth.stages.summary import SummaryStage
 
 
 def with_overrides(config: dict, sets: list[str]) -> Config:
+    """The run's config with ``key=value`` overrides; a bad key or value exits with one line."""
+    bad = [s for s in sets if "=" not in s]
+    if bad:
+        raise SystemExit(f"error: --set needs key=value, got {bad[0]!r}")
     apply_overrides(config, {k: yaml.safe_load(v) for k, _, v in (s.partition("=") for s in sets)}, sep=".")
-    return Config.model_validate(config)
+    try:
+        return Config.model_validate(config)
+    except ValidationError as exc:
+        raise SystemExit("error: " + format_validation_error(exc, "--set")) from None
 
 
 def main() -> None:

@@ -89,3 +89,23 @@ class SlowFakeBackend(FakeBackend):
 
         time.sleep(self.delay_s)
         return super().generate(requests, progress)
+
+
+class NamedFakeBackend(FakeBackend):
+    """FAKE engine built from a Config like a plugin backend (``model.backend: fakes:NamedFakeBackend``):
+    it serves the config's model name and logs every engine built and the seeds each one served."""
+
+    built: list[NamedFakeBackend] = []
+
+    def __init__(self, cfg):
+        super().__init__()
+        self.model_name = cfg.model.name
+        self.seeds: set[int] = set()
+        NamedFakeBackend.built.append(self)
+
+    def generate(self, requests, progress=None):
+        assert not self.closed, "a closed engine was asked to generate"
+        self.seeds |= {r.seed for r in requests}
+        return super().generate(requests, progress)
+
+    use = None  # switching is the lazy backend's job: it builds a new engine per model

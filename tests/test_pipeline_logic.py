@@ -176,11 +176,11 @@ def test_template_plan_and_ablations(tmp_path, cfg_factory):
 def test_push_to_hub_reaches_the_call(tmp_path, cfg_factory, monkeypatch):
     from typer.testing import CliRunner
 
-    import dialoguesynth.pipeline as pipeline
+    import dialoguesynth.backends as backends
     from dialoguesynth.cli import app
 
     pushed = []
-    monkeypatch.setattr(pipeline, "make_backend", lambda cfg: FakeBackend())
+    monkeypatch.setattr(backends, "make_backend", lambda cfg: FakeBackend())
     monkeypatch.setattr(datasets.Dataset, "push_to_hub", lambda self, repo, **kw: pushed.append((repo, len(self))))
     cfg = tmp_path / "c.yaml"
     cfg.write_text(f"num_dialogues: 3\nreference: {{path: {cfg_factory().reference.path}}}\n")
@@ -328,3 +328,28 @@ def test_vllm_backend_sends_shared_prefixes_together_and_answers_in_order():
     done = backend.generate([GenRequest(prompt=p, max_tokens=5) for p in prompts])
     assert [c.text for c in done] == [f"re:{p}" for p in prompts]
     assert sent == sorted(prompts)
+
+
+@pytest.mark.parametrize("passed", [False, True], ids=["own engine", "passed lazy engine (sweep)"])
+def test_a_model_mix_renders_each_row_with_the_model_it_names(tmp_path, cfg_factory, passed):
+    """FAKE engines, one built per model: a row's `model` column names the engine that served its render
+    (a passed-in engine once rendered every spec while the rows named the mix)."""
+    from fakes import NamedFakeBackend
+
+    from dialoguesynth.backends.lazy import LazyBackend
+
+    NamedFakeBackend.built.clear()
+    cfg = cfg_factory(
+        num_dialogues=12,
+        topics__expand=False,
+        model__backend="fakes:NamedFakeBackend",
+        model__mix={"modelA": 1.0, "modelB": 1.0},
+    )
+    ds = Generator(cfg, backend=LazyBackend(cfg) if passed else None, progress=False).run(tmp_path / "o")
+    built = {e.model_name: e for e in NamedFakeBackend.built}
+    assert [e.model_name for e in NamedFakeBackend.built] == ["modelA", "modelB"]  # one engine each, in turn
+    assert NamedFakeBackend.built[0].closed  # closed before the next loaded (one engine per process on CPU)
+    assert set(ds["model"]) == {"modelA", "modelB"}
+    for row in ds:
+        assert row["render_seed"] in built[row["model"]].seeds
+        assert all(row["render_seed"] not in e.seeds for m, e in built.items() if m != row["model"])

@@ -46,6 +46,9 @@ def test_generate_on_local_ray_and_resume(tmp_path, dialogsum):
     assert list((out / "run" / "ray-shards").glob("*.parquet"))
     summary = json.loads((out / "summary.json").read_text())
     assert summary["engine"] == {"kind": "ray", "address": "local", "workers": 1}
+    # the Ray path once wrote coverage_grid null and generation_s 0: the same summary as a local run now
+    assert summary["coverage_grid"]["filled"] >= 1 and summary["generation_s"] > 0
+    assert summary["subtopics"]["source"] == "topics"
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr[-2000:]
     assert "rendering" not in again.stderr + again.stdout  # everything was done: no actor, no engine

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ..errors import ConfigError
 from ..parsing import parse_dialogue, strip_tags
 from ..sampling.exemplars import load_reference
 from ..speakers import names_to_tags, normalise
+from ..spec import RunSummary
 
 __all__ = ["load_rows", "strip_tags", "turns_of"]
 
@@ -18,7 +18,7 @@ def turns_of(dialogue: str) -> list[str]:
     return [t for t in (strip_tags(line) for line in dialogue.splitlines()) if t]
 
 
-def load_rows(path: str | Path) -> tuple[list[dict], dict | None]:
+def load_rows(path: str | Path) -> tuple[list[dict], RunSummary | None]:
     """(rows with at least ``dialogue``, the run summary if the folder has one)."""
     path = Path(path)
     if path.is_dir():
@@ -29,7 +29,7 @@ def load_rows(path: str | Path) -> tuple[list[dict], dict | None]:
         import datasets
 
         rows = datasets.load_from_disk(str(path)).to_list()
-        summary = json.loads((path / "summary.json").read_text()) if (path / "summary.json").exists() else None
+        summary = RunSummary.load(path)
     elif path.suffix == ".parquet":
         import datasets
 

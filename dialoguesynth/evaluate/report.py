@@ -13,7 +13,7 @@ import numpy as np
 from ..checks import check_dialogue
 from ..config import ChecksConfig
 from ..parsing import parse_dialogue
-from ..spec import Rejected
+from ..spec import Rejected, RunSummary
 from ..store import read_rows
 from ..words import vocabulary_of
 from . import adherence, diversity, layers, realism
@@ -29,14 +29,14 @@ def _structural_pass(dialogue: str) -> str | None:
     return reason or check_dialogue(turns, "stop", None, ChecksConfig())
 
 
-def quality(rows: list[dict], summary: dict | None) -> tuple[dict, list[int]]:
+def quality(rows: list[dict], summary: RunSummary | None) -> tuple[dict, list[int]]:
     if summary:  # a dialoguesynth run: everything exported passed; the run knows what did not
         return {
             "source": "run summary",
-            "requested": summary["requested"],
-            "passed": summary["accepted"],
-            "pass_rate": round(summary["accepted"] / max(summary["requested"], 1), 4),
-            "rejected_by_reason": summary["rejected_by_reason"],
+            "requested": summary.requested,
+            "passed": summary.accepted,
+            "pass_rate": round(summary.pass_rate, 4),
+            "rejected_by_reason": summary.rejected_by_reason,
         }, list(range(len(rows)))
     verdicts = [_structural_pass(r["dialogue"]) for r in rows]
     passing = [i for i, v in enumerate(verdicts) if v is None]
