@@ -47,6 +47,7 @@ DIALOGUE_DEFECTS = (
     "number_in_many_turns",
     "number_repeated",
     "numbers_in_most_turns",
+    "sentence_repeated",
 )
 # a sentence that stops on an article or possessive ('I need a.', 'It is the .'); not 'a.m.'
 _DANGLING = re.compile(r"\b(the|a|an|my|your|our|their)\s*[.!](?![.]|\s?m\b)")
@@ -189,6 +190,25 @@ def numbers_in_most_turns(turns: list[Turn], times: int = 6) -> bool:
     return with_numbers >= times and with_numbers >= len(turns) / 2
 
 
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+
+
+def sentence_repeated(turns: list[Turn], words: int = 5) -> bool:
+    """One sentence of ``words`` or more words said twice, in one turn or two ('I'm just glad to hear.
+    I'm just glad to hear.'): 0.5 % of DialogSum train dialogues, 14.5 % of a 400-dialogue default
+    corpus (quality-v9)."""
+    seen: set[tuple[str, ...]] = set()
+    for t in turns:
+        for sentence in _SENTENCE.findall(t.text):
+            w = tuple(_words(sentence))
+            if len(w) < words:
+                continue
+            if w in seen:
+                return True
+            seen.add(w)
+    return False
+
+
 def dialogue_defect(
     turns: list[Turn], spec: ConversationSpec | None, vocabulary: frozenset[str] | None = None
 ) -> str | None:
@@ -222,6 +242,8 @@ def dialogue_defect(
         return "number_repeated"
     if numbers_in_most_turns(turns):
         return "numbers_in_most_turns"
+    if sentence_repeated(turns):
+        return "sentence_repeated"
     return None
 
 

@@ -91,6 +91,11 @@ OK = (
             "#Person1#: Good evening, sir. 00143.\n#Person2#: How's the night going? 00178.",
             "numbers_in_most_turns",
         ),
+        (  # seen in the stop-8 corpus (quality-v9)
+            "#Person1#: Let's sit down here.\n#Person2#: Dude, I'm so glad you want to talk to me.\n"
+            "#Person1#: I'm just glad to hear. I'm just glad to hear.\n#Person2#: Thanks.",
+            "sentence_repeated",
+        ),
     ],
 )
 def test_defects_are_rejected(dialogue, reason):
@@ -139,7 +144,9 @@ def test_real_dialogsum_passes_the_defect_checks(dialogsum, dialogsum_rows):
         bool(dialogue_defect(turns(r["dialogue"]), None, vocab) or summary_defect(r["summary"], r["dialogue"]))
         for r in dialogsum_rows
     )
-    assert flagged / len(dialogsum_rows) <= 0.015  # calibrated on train: 0.64 % of dialogues, 0.3 % of summaries
+    # calibrated on train (results/checks-calibration.json): defect checks 1.76 % of dialogues, summary
+    # checks 0.41 %; the bound was 0.015 until sentence_repeated (0.35 pp of train) joined the bar
+    assert flagged / len(dialogsum_rows) <= 0.025
 
 
 def test_copy_check_finds_copies_not_chance_overlap(dialogsum_rows):
