@@ -160,7 +160,7 @@ def run_on_ray(
             engine_s=engine_s,
             grid=grid_fill(SpecSampler(cfg, taxonomy, gen.pool), kept),
             subtopics={"source": taxonomy.source, "kept": taxonomy.subtopics, "rejected": taxonomy.rejected},
-            warnings=store.warnings,
+            warnings=store.warnings + gen.warnings,  # gen.warnings: the reference pool's, loaded above
         )
         summary.engine = {"kind": "ray", "address": address or "local", "workers": workers}
         store.save_json("summary.json", summary.model_dump(exclude_none=True))
