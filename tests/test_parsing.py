@@ -206,3 +206,26 @@ def test_turn_lengths_as_words():
         r, " Firstname: Jack.\n#Person2#: Um, fine and you, what about a walk by the river.\n#Person1#: Ok.\n"
     )
     assert re.fullmatch(turns_regex(2), " Hi, the train leaves at 9:30 in the morning.\n#Person2#: Great.\n")
+
+
+def test_shaped_words_take_real_turns_and_refuse_runaway_words():
+    """render.word_shape shaped: real turn shapes pass; the runs that reached the token limit in
+    quality-v9 ('4444...', ',u,m,l,...', 'she's,you're') cannot be written."""
+    import re
+
+    from dialoguesynth.stages.dialogue import turns_regex
+
+    r = turns_regex(2, shape="shaped")
+    for ok in (
+        " Hello. My number is 626-555-1739, and it's $ 1,000 or 10% off... OK?\n"
+        "#Person2#: Sure, the mp3 is ready at 9:30 a.m.\n",
+        ' "Well," she said -- the 1930s, the 8th floor. It\'s U.S. made.\n#Person2#: Fine.\n',
+    ):
+        assert re.fullmatch(r, ok), ok
+    for bad in (
+        " I'll take 44444444444444444444.\n#Person2#: Fine.\n",
+        " Ok ,u,m,l,f,n,w,d,n,r.\n#Person2#: Fine.\n",
+        " Um, she's,you're,name.\n#Person2#: Fine.\n",
+    ):
+        assert not re.fullmatch(r, bad), bad
+    assert re.fullmatch(turns_regex(2), " Um, she's,you're,name.\n#Person2#: Fine.\n")  # free: allowed
