@@ -23,8 +23,8 @@ from pydantic import ValidationError
 from dialoguesynth.config import Config, apply_overrides, format_validation_error
 from dialoguesynth.defects import grounded_share
 from dialoguesynth.pipeline import Generator
+from dialoguesynth.runner import BatchRunner
 from dialoguesynth.spec import ConversationSpec
-from dialoguesynth.stages.base import StageRunner
 from dialoguesynth.stages.summary import SummaryStage
 
 
@@ -53,8 +53,8 @@ def main() -> None:
     gen = Generator(cfg)
     items = [(ConversationSpec.model_validate_json(r["spec_json"]), r["dialogue"]) for r in rows]
     started = time.monotonic()
-    runner = StageRunner(gen.backend, cfg.checks.max_retries + 1, resample=cfg.render.resample)
-    outcomes = runner.run(SummaryStage(cfg, gen.pool), items)
+    # the pipeline's own retries and resampling for the summary stage
+    outcomes = BatchRunner(cfg, gen.pool, gen.backend).stages.run(SummaryStage(cfg, gen.pool), items)
     wall = time.monotonic() - started
     gen.backend.close()
 

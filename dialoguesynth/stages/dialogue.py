@@ -4,7 +4,7 @@ regex-guided to exactly the target number of turns (what works for tiny models, 
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ..backends import Completion, GenRequest
 from ..catalogs import PersonaCatalog, load_persona_catalog
@@ -67,8 +67,18 @@ def _shaped(colon: bool) -> tuple[str, str]:
     return first, f"[\"'($]?{core}{close}"
 
 
+class _Words(NamedTuple):
+    first: str  # the turn's first word (a capital or a quote first)
+    first_colon: str  # the same where ':' is allowed (label_free off)
+    word: str
+    word_colon: str
+
+
 _SHAPED_FIRST, _SHAPED_WORD = _shaped(False)
-_SHAPED_WORD_COLON = _shaped(True)[1]
+WORD_SHAPES = {
+    "free": _Words(f"{_FIRST}{_WORD[:-1]}*", f"{_FIRST}{_WORD_COLON[:-1]}*", _WORD, _WORD_COLON),
+    "shaped": _Words(_SHAPED_FIRST, _SHAPED_FIRST, _SHAPED_WORD, _shaped(True)[1]),
+}
 
 
 def _escape(phrase: str) -> str:
@@ -95,10 +105,7 @@ def line_regex(
     """One turn of about ``lo``..``hi`` characters (bounded as words) shaped like a real turn;
     label-free: no ':' in its first words; phrases: it opens with one of these (a word, 'Um,',
     'Hello, this is') and has no ':' after it; shape: what a word may be (see _shaped)."""
-    if shape == "shaped":
-        first, word, word_colon = _SHAPED_FIRST, _SHAPED_WORD, _SHAPED_WORD_COLON
-    else:
-        first, word, word_colon = f"{_FIRST}{_WORD[:-1]}*", _WORD, _WORD_COLON
+    first, first_colon, word, word_colon = WORD_SHAPES[shape]
     if phrases:
         # a phrase is always continued: 'Well... I', 'Good morning, sir.', 'Hello, this is Tom.'; a phrase
         # ending in a word may take one mark first; no ':' after it (the phrase is the head). A long phrase
@@ -111,7 +118,6 @@ def line_regex(
     w_lo, w_hi = _words(lo), max(_words(hi), _words(lo))
     a, b = w_lo - 1, w_hi - 1  # a..b words after the first
     if not label_free:
-        first_colon = f"{_FIRST}{_WORD_COLON[:-1]}*" if shape == "free" else _SHAPED_FIRST
         return f"{first_colon}(?: {word_colon}){{{a},{b}}}{_END}"
     free = LABEL_FREE_WORDS - 1  # words after the first that may not hold a ':'
     forms = []
