@@ -229,3 +229,22 @@ def test_shaped_words_take_real_turns_and_refuse_runaway_words():
     ):
         assert not re.fullmatch(r, bad), bad
     assert re.fullmatch(turns_regex(2), " Um, she's,you're,name.\n#Person2#: Fine.\n")  # free: allowed
+
+
+def test_no_context_ablation_realises_no_context_phrases(cfg_factory):
+    """--no-context once removed the header fields but still opened turns with the medium's, mood's
+    and speech features' phrases: the ablation kept the layer where it acts for a 135M model."""
+    from dialoguesynth.pipeline import Generator
+    from dialoguesynth.stages.dialogue import turn_openers
+    from dialoguesynth.stages.realise import load_realisation
+
+    cat = load_realisation()
+    context_phrases = {x for f, by in cat.phrases.items() if f != "subtopic" for v in by.values() for x in v}
+    for enabled in (True, False):
+        cfg = cfg_factory(num_dialogues=30, topics__expand=False, context__enabled=enabled)
+        gen = Generator(cfg, progress=False)
+        found = 0
+        for spec in gen.specs(n=30):
+            openers = turn_openers(spec, cfg, gen.pool)
+            found += sum(bool(set(p) & context_phrases) for k, p in openers.items() if k > 0)
+        assert (found > 0) == enabled

@@ -152,12 +152,12 @@ def turns_regex(
 def turn_openers(spec: ConversationSpec, cfg: Config, pool: ExemplarPool) -> dict[int, list[str]]:
     """What each turn opens with: realised context and speech phrases, else for the first turn a
     word real dialogues open with (render.real_openers)."""
-    r = cfg.render
+    r, layer = cfg.render, cfg.context.enabled  # context.enabled false (the ablation): no context reaches the text
     openers = realise.turn_openers(
         spec,
         realise.load_realisation(cfg.context.catalog_dir),
-        context=r.realise_context,
-        speech=r.realise_speech,
+        context=r.realise_context and layer,
+        speech=r.realise_speech and layer,
         topic=r.realise_topic,
     )
     if r.real_openers and 0 not in openers:
