@@ -196,11 +196,12 @@ class RenderConfig(StageSampling):
     label_free_starts: bool = Field(
         True, description="guided: no ':' in a turn's first 4 words (stops echoed header labels)"
     )
-    word_shape: Literal["free", "shaped"] = Field(
+    word_shape: Literal["free", "shaped", "apart"] = Field(
         "free",
         description="guided: free: a word is any run of letters, digits and marks; shaped: letters "
         "or a number of at most 10 digits, joined and marked as real turns are (stops runs like "
-        "'4444...' or ',u,m,l,...' that reach the token limit)",
+        "'4444...' or ',u,m,l,...' that reach the token limit); apart: shaped, at most 4 pieces joined "
+        "in a word, and never two words with digits side by side (stops '2pm, 3pm, 4pm, ...')",
     )
     best_of: int = Field(
         1,

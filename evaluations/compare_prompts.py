@@ -56,6 +56,7 @@ ARMS = {
     "v3-lean + repetition penalty 1.15": {"prompt_version": "v3-lean", "render__repetition_penalty": 1.15},
     "v3 on Gemma 3 270M base": {"prompt_version": "v3", "model__name": "embedded:gemma3-270m"},
     "v3 + shaped words": {"prompt_version": "v3", "render__word_shape": "shaped"},
+    "v3 + apart words": {"prompt_version": "v3", "render__word_shape": "apart"},
 }
 
 

@@ -231,6 +231,33 @@ def test_shaped_words_take_real_turns_and_refuse_runaway_words():
     assert re.fullmatch(turns_regex(2), " Um, she's,you're,name.\n#Person2#: Fine.\n")  # free: allowed
 
 
+def test_apart_words_keep_numbers_apart_and_take_real_turns():
+    """render.word_shape apart: real turns with numbers pass; the number lists and joined-letter runs
+    that reached the token limit in quality-v9 (shaped words still wrote them) cannot be written."""
+    import re
+
+    from dialoguesynth.stages.dialogue import turns_regex
+
+    r = turns_regex(2, shape="apart")
+    for ok in (
+        " Hello. My number is 626-555-1739, and it's $ 1,000 or 10% off... OK?\n"
+        "#Person2#: Sure, the mp3 is ready at 9:30 a.m.\n",
+        " \"Well,\" she said -- the 1930s, the 8th floor. It's U.S.A. made.\n#Person2#: It's 50.\n",
+        " Take Bus No. 104 or a street car B-201 and 4 stops by bus.\n#Person2#: A mother-in-law, 3 kids.\n",
+    ):
+        assert re.fullmatch(r, ok), ok
+    for bad in (
+        " It is 2222 2222 2222.\n#Person2#: Fine.\n",
+        " Nah, 2pm, 3pm, 4pm, 2pm.\n#Person2#: Fine.\n",
+        " Oh, 12,000, 12,000, 12,000.\n#Person2#: Fine.\n",
+        " Ok e.l.l.l.t.t.r.\n#Person2#: Fine.\n",
+        " I'll take 44444444444444444444.\n#Person2#: Fine.\n",
+        " Um, she's,you're,name.\n#Person2#: Fine.\n",
+    ):
+        assert not re.fullmatch(r, bad), bad
+    assert re.fullmatch(turns_regex(2, shape="shaped"), " Nah, 2pm, 3pm, 4pm, 2pm.\n#Person2#: Fine.\n")
+
+
 def test_no_context_ablation_realises_no_context_phrases(cfg_factory):
     """--no-context once removed the header fields but still opened turns with the medium's, mood's
     and speech features' phrases: the ablation kept the layer where it acts for a 135M model."""

@@ -24,6 +24,7 @@ TURN_CHARS = 240  # a turn longer than this (~50 words) is never DialogSum-like
 
 PHRASE_ROOM = 40  # characters a turn keeps after its opening phrase, however long the phrase
 CHARS_PER_WORD = 5.2  # DialogSum train turns: characters per word, its space included (measured)
+JOINED_PIECES = 4  # pieces a word may join in the "apart" shape: 'U.S.A.', 'mother-in-law'
 LABEL_FREE_WORDS = 4  # no ':' in a turn's first words: tiny models echo header labels ("firstname: Jack")
 
 
@@ -67,17 +68,53 @@ def _shaped(colon: bool) -> tuple[str, str]:
     return first, f"[\"'($]?{core}{close}"
 
 
+def _joined(piece: str, sep: str, n: int) -> str:
+    """One to ``n`` pieces joined by ``sep``, as nested options (one way to match)."""
+    s = piece
+    for _ in range(n - 1):
+        s = f"{piece}(?:{sep}{s})?"
+    return s
+
+
+def _apart(colon: bool) -> tuple[str, str, str]:
+    """(first word, word without a digit, word with a digit) of the "apart" form: the shaped words,
+    with at most JOINED_PIECES pieces joined in a word ('U.S.A.', 'mother-in-law', not '.e.l.l.t.r...')."""
+    c = ":" if colon else ""
+    sep = "(?:['.\\-&/]|--|---|\\.\\.\\.)"
+    letters = _joined("[A-Za-z]+", sep, JOINED_PIECES)
+    with_digits = f"(?:[A-Za-z]+{sep})?[A-Za-z]+{_digits(4)}(?:{sep}[A-Za-z]+)?"  # 'mp3', 'T107', 'MP3-player'
+    num = f"{_digits(10)}(?:[a-z][a-z]?)?(?:[\\-,./{c}]{_digits(4)})?(?:[\\-/]{_digits(4)})?"
+    mark = f"[,.;?!)\"'%\\-{c}]"
+    close = f"(?:{mark}(?:{mark}(?:{mark}(?:{mark})?)?)?)?"
+    plain = f"(?:{letters}|[;.,%'\"!?&$()\\-{c}]|--|\\.\\.\\.)"
+    digit = f"(?:{with_digits}(?:-{num})?|{letters}-{num}|{num}(?:-{letters})?)"
+    first = f"[\"']?[A-Z][A-Za-z]*(?:{_digits(4)})?(?:{sep}[A-Za-z]+(?:{sep}[A-Za-z]+)?)?{close}"
+    return first, f"[\"'($]?{plain}{close}", f"[\"'($]?{digit}{close}"
+
+
 class _Words(NamedTuple):
     first: str  # the turn's first word (a capital or a quote first)
     first_colon: str  # the same where ':' is allowed (label_free off)
     word: str
     word_colon: str
+    tail: str = ""  # what may stand between the last word and the turn's final mark
+
+
+def _apart_words() -> _Words:
+    # a word with a digit is always followed by one without, or ends the turn: a position is 'plain' or
+    # 'digit plain', so two numbers never stand side by side ('2222 2222', '12,000, 12,000, ...', '2pm,
+    # 3pm, 4pm': the runs that reached the token limit in quality-v9); 0.5 % of DialogSum train turns
+    # have two such words side by side ('$ 35. 50', '8357688 8')
+    first, plain, digit = _apart(False)
+    _, plain_c, digit_c = _apart(True)
+    return _Words(first, first, f"(?:{plain}|{digit} {plain})", f"(?:{plain_c}|{digit_c} {plain_c})", f"(?: {digit})?")
 
 
 _SHAPED_FIRST, _SHAPED_WORD = _shaped(False)
 WORD_SHAPES = {
     "free": _Words(f"{_FIRST}{_WORD[:-1]}*", f"{_FIRST}{_WORD_COLON[:-1]}*", _WORD, _WORD_COLON),
     "shaped": _Words(_SHAPED_FIRST, _SHAPED_FIRST, _SHAPED_WORD, _shaped(True)[1]),
+    "apart": _apart_words(),
 }
 
 
@@ -100,12 +137,12 @@ def line_regex(
     hi: int = TURN_CHARS,
     label_free: bool = True,
     phrases: list[str] | None = None,
-    shape: Literal["free", "shaped"] = "free",
+    shape: Literal["free", "shaped", "apart"] = "free",
 ) -> str:
     """One turn of about ``lo``..``hi`` characters (bounded as words) shaped like a real turn;
     label-free: no ':' in its first words; phrases: it opens with one of these (a word, 'Um,',
     'Hello, this is') and has no ':' after it; shape: what a word may be (see _shaped)."""
-    first, first_colon, word, word_colon = WORD_SHAPES[shape]
+    first, first_colon, word, word_colon, tail = WORD_SHAPES[shape]
     if phrases:
         # a phrase is always continued: 'Well... I', 'Good morning, sir.', 'Hello, this is Tom.'; a phrase
         # ending in a word may take one mark first; no ':' after it (the phrase is the head). A long phrase
@@ -114,18 +151,18 @@ def line_regex(
         head = _head(phrases)
         w_lo = max(_words(lo) - _words(min(len(p) for p in phrases)), 1)
         w_hi = max(_words(hi) - _words(max(len(p) for p in phrases)), _words(min(hi, PHRASE_ROOM)), w_lo)
-        return f"{head} {word}(?: {word}){{{w_lo - 1},{w_hi - 1}}}{_END}"
+        return f"{head} {word}(?: {word}){{{w_lo - 1},{w_hi - 1}}}{tail}{_END}"
     w_lo, w_hi = _words(lo), max(_words(hi), _words(lo))
     a, b = w_lo - 1, w_hi - 1  # a..b words after the first
     if not label_free:
-        return f"{first_colon}(?: {word_colon}){{{a},{b}}}{_END}"
+        return f"{first_colon}(?: {word_colon}){{{a},{b}}}{tail}{_END}"
     free = LABEL_FREE_WORDS - 1  # words after the first that may not hold a ':'
     forms = []
     if a <= free:
         forms.append(f"(?: {word}){{{a},{min(b, free)}}}")
     if b > free:
         forms.append(f"(?: {word}){{{free}}}(?: {word_colon}){{{max(a - free, 0)},{b - free}}}")
-    return f"{first}(?:{'|'.join(forms)}){_END}"
+    return f"{first}(?:{'|'.join(forms)}){tail}{_END}"
 
 
 def turns_regex(
@@ -133,7 +170,7 @@ def turns_regex(
     label_free: bool = True,
     lengths: tuple[tuple[int, int], tuple[int, int]] | None = None,
     openers: dict[int, list[str]] | None = None,
-    shape: Literal["free", "shaped"] = "free",
+    shape: Literal["free", "shaped", "apart"] = "free",
 ) -> str:
     """Exactly ``n`` alternating turns after the prompt's ``#Person1#:``, ending in a newline;
     ``lengths`` bounds each speaker's turn in characters (Person1, Person2), counted as words;
