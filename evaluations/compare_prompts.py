@@ -60,6 +60,24 @@ ARMS = {
 }
 
 
+class _Counted:
+    """The arm's engine, counting every completion's tokens and its token-limit stops (all stages,
+    all attempts, rejected specs too): decode work per accepted dialogue, a figure that does not
+    depend on what else the machine runs."""
+
+    def __init__(self, backend):
+        self.backend, self.tokens, self.length_stops = backend, 0, 0
+
+    def __getattr__(self, name):
+        return getattr(self.backend, name)
+
+    def generate(self, requests, progress=None):
+        out = self.backend.generate(requests, progress)
+        self.tokens += sum(c.completion_tokens for c in out)
+        self.length_stops += sum(c.finish_reason == "length" for c in out)
+        return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=48)
@@ -93,8 +111,9 @@ def main() -> None:
         if cfg.model.name not in backends:  # one engine per process on CPU: close the last before loading the next
             for b in backends.values():
                 b.close()
-            backends = {cfg.model.name: make_backend(cfg)}
+            backends = {cfg.model.name: _Counted(make_backend(cfg))}
         backend = backends[cfg.model.name]
+        backend.tokens = backend.length_stops = 0
         with tempfile.TemporaryDirectory() as tmp:
             run_dir = Path(args.keep) / re.sub(r"\W+", "-", name).strip("-") if args.keep else Path(tmp) / "o"
             t = time.monotonic()
@@ -118,6 +137,9 @@ def main() -> None:
                 "turns_on_target": sum(a == b for a, b in zip(ds["num_turns"], ds["target_turns"])) if len(ds) else 0,
                 "wall_s": round(wall, 1),
                 "accepted_per_min": round(60 * len(ds) / wall, 2),
+                "completion_tokens": backend.tokens,
+                "tokens_per_accepted": round(backend.tokens / len(ds)) if len(ds) else None,
+                "token_limit_stops": backend.length_stops,
                 "example": ds[0]["dialogue"][:400] if len(ds) else "",
             }
         )
@@ -132,12 +154,13 @@ def main() -> None:
     passed = "accepted" if args.full else "pass (first attempt)"
     md = [
         f"| arm | {passed} | rejections | label-like first turns | "
-        "words/turn | turns on target | wall (s) | accepted/min |",
-        "|---|---|---|---|---|---|---|---|",
+        "words/turn | turns on target | wall (s) | accepted/min | decode tokens per accepted | token-limit stops |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     md += [
         f"| {r['arm']} | {r['passed']}/{r['n']} | {r['rejections'] or '-'} | {r['first_turn_label_like']} | "
-        f"{r['mean_words_per_turn']} | {r['turns_on_target']}/{r['passed']} | {r['wall_s']} | {r['accepted_per_min']} |"
+        f"{r['mean_words_per_turn']} | {r['turns_on_target']}/{r['passed']} | {r['wall_s']} | "
+        f"{r['accepted_per_min']} | {r['tokens_per_accepted']} | {r['token_limit_stops']} |"
         for r in rows
     ]
     how = "the whole pipeline as configured" if args.full else "retries 0, no plan, no summary"
