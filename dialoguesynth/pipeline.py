@@ -112,14 +112,19 @@ class Generator:
             self.warnings += store.warnings
             want = self.cfg.run.accepted
             kept = sorted(records, key=lambda r: r.spec.index)[:want] if want else records
+            # with a target, the corpus is the specs up to its N-th accepted dialogue: their rejections, not
+            # those of specs after it (the rest of the last batch, or a larger run resumed for fewer)
+            last = kept[-1].spec.index if want and len(kept) == want else None
+            shown = [r for r in rejected if r.spec.index <= last] if last is not None else rejected
             summary = run_summary(
-                self.cfg, kept, rejected, segment_s=time.monotonic() - started, warnings=self.warnings, **stats
+                self.cfg, kept, shown, segment_s=time.monotonic() - started, warnings=self.warnings, **stats
             )
             if want:
-                # the surplus of the last batch stays in run/records.jsonl; a larger --accepted exports it
+                # the specs after the target stay in run/; a larger --accepted exports them
                 summary.accepted_target = want
                 summary.surplus_not_exported = len(records) - len(kept)
-                summary.requested = len(records) + len(rejected)
+                summary.rejected_after_target = len(rejected) - len(shown)
+                summary.requested = len(kept) + len(shown)
                 summary.spec_budget = self.cfg.num_dialogues
                 if len(kept) < want:
                     self.warnings.append(
@@ -129,7 +134,7 @@ class Generator:
                     summary.warnings = list(self.warnings)
             store.save_json("summary.json", summary.model_dump(exclude_none=True))
             config = json.loads(self.cfg.model_dump_json())
-            return export(out, kept, rejected, summary, config, self.cfg.run.export_formats, self.speaker_style)
+            return export(out, kept, shown, summary, config, self.cfg.run.export_formats, self.speaker_style)
         finally:
             store.release()
             if self._owns_backend:

@@ -130,9 +130,11 @@ class RunSummary(BaseModel):
     subtopics: dict | None = None  # source, kept, and every candidate the subtopic check turned away
     dedup_removed: dict[str, int] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
-    # run.accepted: the target, the surplus of the last batch kept on disk, and the spec budget
+    # run.accepted: the target; accepted and rejected specs after the target's last spec (kept in run/,
+    # not in the corpus, its counts or its pass rate: wall and engine times still cover them); the budget
     accepted_target: int | None = None
     surplus_not_exported: int | None = None
+    rejected_after_target: int | None = None
     spec_budget: int | None = None
     engine: dict | None = None  # --engine ray: kind, address, workers
     speaker_style: str | None = None

@@ -287,13 +287,22 @@ def test_accepted_n_generates_until_n_pass_and_exports_exactly_n(tmp_path, cfg_f
     ds = gen(cfg, fake).run(tmp_path / "o")
     summary = json.loads((tmp_path / "o" / "summary.json").read_text())
     assert len(ds) == 10 and summary["accepted"] == 10 and summary["accepted_target"] == 10
-    tried = summary["accepted"] + summary["surplus_not_exported"] + summary["rejected"]
+    tried = summary["accepted"] + summary["rejected"]
     assert 10 < tried < 30 and summary["requested"] == tried and summary["spec_budget"] == 30
     assert ds["index"] == sorted(ds["index"])
+    # the counts are of the specs up to the 10th accepted: the rest of the last batch is not in them
+    last = max(ds["index"])
+    dead = [json.loads(x) for x in (tmp_path / "o" / "rejected.jsonl").read_text().splitlines()]
+    assert dead and max(d["spec"]["index"] for d in dead) < last and len(dead) == summary["rejected"]
     # asking for more extends the same run: the first ten stay, in place
     more = gen(cfg_factory(num_dialogues=30, run__accepted=14, **base), FakeBackend(junk_every=3))
     ds14 = more.run(tmp_path / "o")
     assert len(ds14) == 14 and ds14["id"][:10] == ds["id"]
+    # and asking the larger run for fewer again counts only the specs up to the 10th accepted
+    again = gen(cfg_factory(num_dialogues=30, run__accepted=10, **base), FakeBackend(junk_every=3)).run(tmp_path / "o")
+    s10 = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert list(again["id"]) == list(ds["id"]) and s10["rejected"] == summary["rejected"] and s10["requested"] == tried
+    assert s10["surplus_not_exported"] >= 4 and s10["rejected_after_target"] >= 1
 
 
 def test_accepted_n_says_when_the_budget_runs_out(tmp_path, cfg_factory):
