@@ -52,6 +52,11 @@ def test_tiny_benchmark(tmp_path, dialogsum):
     assert "ratio_to_in_domain_rougeL" in r["table"]["synthetic: tiny"]
     assert all(isinstance(e["zero-shot"], str) for e in r["examples"])
     assert "| synthetic: tiny |" in (tmp_path / "b" / "benchmark.md").read_text()
+    preds = [json.loads(x) for x in (tmp_path / "b" / "predictions.jsonl").read_text().splitlines()]
+    assert len(preds) == 4 * (1 + 2 * r["config"]["seeds"])  # every test output of every condition and seed
+    shapes = {k: row["outputs"] for k, row in r["table"].items()}
+    zero = [p["prediction"] for p in preds if p["condition"] == "zero-shot"]
+    assert shapes["zero-shot"]["words"] == round(sum(len(z.split()) for z in zero) / len(zero), 1)
     assert len(r["commit"]) == 40  # the checkout the result came from (tests run from one)
 
 
@@ -132,3 +137,12 @@ def test_tiny_response_benchmark(tmp_path, dialogsum):
     # fine-tuning on real next turns makes the real test turns likelier than the untuned model finds them
     assert r["table"]["in-domain (real)"]["perplexity"]["mean"] < r["table"]["zero-shot"]["perplexity"]["mean"]
     assert "| BLEU |" in (tmp_path / "b" / "benchmark.md").read_text()
+
+
+def test_output_shape_counts_looping_outputs():
+    from dialoguesynth.benchmark.run import output_shape
+
+    looped = "#Person1# is a little girl Maria. She's a little girl Maria. She's a little girl Maria. She's a girl"
+    shape = output_shape([looped, "Sara helps Tom take care of his son while Tom takes his daughter to hospital."])
+    assert shape["looping"] == 0.5 and shape["words"] == round((19 + 15) / 2, 1)
+    assert output_shape(["a b c d a b c d"])["looping"] == 0.0  # twice is not a loop

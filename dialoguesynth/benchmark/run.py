@@ -10,6 +10,7 @@ import platform
 import shlex
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Literal
 
@@ -145,6 +146,7 @@ def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
                 float(np.mean([s["rougeL"].mean() for s in per_seed])) - zero_l, 3
             )
             row["share_of_in_domain_gain"] = round((row["gain_over_zero_shot_rougeL"]) / max(real_l - zero_l, 1e-9), 4)
+        row["outputs"] = output_shape([p for preds in predictions[name] for p in preds])
         table[name] = row
     result = {
         "task": cfg.task,
@@ -166,8 +168,28 @@ def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
         ],
     }
     (out / "benchmark.json").write_text(json.dumps(result, indent=2))
+    with (out / "predictions.jsonl").open("w", encoding="utf-8") as f:  # every output, to read
+        for name, per_seed in predictions.items():
+            for seed, preds in enumerate(per_seed):
+                for i, pred in enumerate(preds):
+                    item = {"condition": name, "seed": seed, "id": ids[i] if ids else i, "prediction": pred}
+                    f.write(json.dumps(item, ensure_ascii=False) + "\n")
     (out / "benchmark.md").write_text(to_markdown(result))
     return result
+
+
+def output_shape(preds: list[str]) -> dict:
+    """What a condition's model writes: words per output, and the share of outputs that loop (a word
+    4-gram said three times: 'She's a little girl Maria. She's a little girl Maria. ...')."""
+
+    def loops(text: str) -> bool:
+        w = text.lower().split()
+        return max(Counter(zip(w, w[1:], w[2:], w[3:])).values(), default=0) >= 3
+
+    return {
+        "words": round(float(np.mean([len(p.split()) for p in preds])), 1) if preds else 0.0,
+        "looping": round(float(np.mean([loops(p) for p in preds])), 3) if preds else 0.0,
+    }
 
 
 def _versions() -> dict[str, str]:
@@ -229,13 +251,15 @@ def to_markdown(r: dict) -> str:
         *([f"Command: `{r['command']}`{at}", ""] if r.get("command") else [""]),
         "| condition | "
         + " | ".join(_HEADERS[m] for m in metrics)
-        + " | synthetic / in-domain (ROUGE-L) | share of in-domain gain |",
-        "|---|" + "---|" * (len(metrics) + 2),
+        + " | synthetic / in-domain (ROUGE-L) | share of in-domain gain | words per output | outputs looping |",
+        "|---|" + "---|" * (len(metrics) + 4),
     ]
     for name, row in r["table"].items():
         cells = [f"{row[m]['mean']:.2f} [{row[m]['ci95'][0]:.2f}, {row[m]['ci95'][1]:.2f}]" for m in metrics]
         ratio = row.get("ratio_to_in_domain_rougeL")
         cells.append(f"{ratio['mean']:.3f} [{ratio['ci95'][0]:.3f}, {ratio['ci95'][1]:.3f}]" if ratio else "")
         cells.append(f"{row['share_of_in_domain_gain']:.3f}" if "share_of_in_domain_gain" in row else "")
+        shape = row.get("outputs")
+        cells += [f"{shape['words']}", f"{shape['looping']:.1%}"] if shape else ["", ""]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
