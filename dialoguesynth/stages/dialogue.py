@@ -47,27 +47,6 @@ _WORD_COLON = "[A-Za-z0-9,.'\"?!$%&()\\-;:]+"
 # specs of a 256-spec batch, each 512 tokens wasted). DialogSum train: 94.8 % of turns fit the shaped
 # words, 95.1 % the free ones. Every repetition is spelled out as nested options: one way to match
 # (Python's re backtracks exponentially otherwise; the engine compiles the same text).
-def _digits(n: int) -> str:
-    s = "[0-9]"
-    for _ in range(n - 1):
-        s = f"[0-9](?:{s})?"
-    return s
-
-
-def _shaped(colon: bool) -> tuple[str, str]:
-    """(first word, word) of the shaped form; colon: ':' allowed (a time, 'Note:')."""
-    c = ":" if colon else ""
-    sep = "(?:['.\\-&/]|--|---|\\.\\.\\.)"
-    alnum = f"[A-Za-z]+(?:{_digits(4)})?"
-    alpha = f"{alnum}(?:{sep}{alnum})*"
-    num = f"{_digits(10)}(?:[a-z][a-z]?)?(?:[\\-,./{c}]{_digits(4)})?(?:[\\-/]{_digits(4)})?"
-    mark = f"[,.;?!)\"'%\\-{c}]"
-    close = f"(?:{mark}(?:{mark}(?:{mark}(?:{mark})?)?)?)?"
-    core = f"(?:{alpha}(?:-{num})?|{num}(?:-{alpha})?|[;.,%'\"!?&$()\\-{c}]|--|\\.\\.\\.)"
-    first = f"[\"']?[A-Z][A-Za-z]*(?:{_digits(4)})?(?:{sep}{alnum})*{close}"
-    return first, f"[\"'($]?{core}{close}"
-
-
 def _joined(piece: str, sep: str, n: int) -> str:
     """One to ``n`` pieces joined by ``sep``, as nested options (one way to match)."""
     s = piece
@@ -76,19 +55,45 @@ def _joined(piece: str, sep: str, n: int) -> str:
     return s
 
 
+def _digits(n: int) -> str:
+    return _joined("[0-9]", "", n)
+
+
+_SEP = "(?:['.\\-&/]|--|---|\\.\\.\\.)"  # what joins the pieces of a word: ' . - & / -- ... '
+
+
+def _num(c: str) -> str:
+    """A number of at most 10 digits with one or two groups ('1,000', '626-555-1739', '8th'); c: ':' or ''."""
+    return f"{_digits(10)}(?:[a-z][a-z]?)?(?:[\\-,./{c}]{_digits(4)})?(?:[\\-/]{_digits(4)})?"
+
+
+def _close(c: str) -> str:
+    """Up to four marks after a word; c: ':' or ''."""
+    mark = f"[,.;?!)\"'%\\-{c}]"
+    return f"(?:{_joined(mark, '', 4)})?"
+
+
+def _shaped(colon: bool) -> tuple[str, str]:
+    """(first word, word) of the shaped form; colon: ':' allowed (a time, 'Note:')."""
+    c = ":" if colon else ""
+    alnum = f"[A-Za-z]+(?:{_digits(4)})?"
+    alpha = f"{alnum}(?:{_SEP}{alnum})*"
+    num, close = _num(c), _close(c)
+    core = f"(?:{alpha}(?:-{num})?|{num}(?:-{alpha})?|[;.,%'\"!?&$()\\-{c}]|--|\\.\\.\\.)"
+    first = f"[\"']?[A-Z][A-Za-z]*(?:{_digits(4)})?(?:{_SEP}{alnum})*{close}"
+    return first, f"[\"'($]?{core}{close}"
+
+
 def _apart(colon: bool) -> tuple[str, str, str]:
     """(first word, word without a digit, word with a digit) of the "apart" form: the shaped words,
     with at most JOINED_PIECES pieces joined in a word ('U.S.A.', 'mother-in-law', not '.e.l.l.t.r...')."""
     c = ":" if colon else ""
-    sep = "(?:['.\\-&/]|--|---|\\.\\.\\.)"
-    letters = _joined("[A-Za-z]+", sep, JOINED_PIECES)
-    with_digits = f"(?:[A-Za-z]+{sep})?[A-Za-z]+{_digits(4)}(?:{sep}[A-Za-z]+)?"  # 'mp3', 'T107', 'MP3-player'
-    num = f"{_digits(10)}(?:[a-z][a-z]?)?(?:[\\-,./{c}]{_digits(4)})?(?:[\\-/]{_digits(4)})?"
-    mark = f"[,.;?!)\"'%\\-{c}]"
-    close = f"(?:{mark}(?:{mark}(?:{mark}(?:{mark})?)?)?)?"
+    letters = _joined("[A-Za-z]+", _SEP, JOINED_PIECES)
+    with_digits = f"(?:[A-Za-z]+{_SEP})?[A-Za-z]+{_digits(4)}(?:{_SEP}[A-Za-z]+)?"  # 'mp3', 'T107', 'MP3-player'
+    num, close = _num(c), _close(c)
     plain = f"(?:{letters}|[;.,%'\"!?&$()\\-{c}]|--|\\.\\.\\.)"
     digit = f"(?:{with_digits}(?:-{num})?|{letters}-{num}|{num}(?:-{letters})?)"
-    first = f"[\"']?[A-Z][A-Za-z]*(?:{_digits(4)})?(?:{sep}[A-Za-z]+(?:{sep}[A-Za-z]+)?)?{close}"
+    first = f"[\"']?[A-Z][A-Za-z]*(?:{_digits(4)})?(?:{_SEP}[A-Za-z]+(?:{_SEP}[A-Za-z]+)?)?{close}"
     return first, f"[\"'($]?{plain}{close}", f"[\"'($]?{digit}{close}"
 
 
