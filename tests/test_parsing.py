@@ -208,6 +208,56 @@ def test_turn_lengths_as_words():
     assert re.fullmatch(turns_regex(2), " Hi, the train leaves at 9:30 in the morning.\n#Person2#: Great.\n")
 
 
+def test_token_budget_counts_the_most_words_the_grammar_allows(cfg_factory):
+    """render.tokens_per_word: the budget is the grammar's most words per turn (phrases included) times
+    the tokens per word, plus labels; a turn of those most words matches the grammar, one more does not."""
+    import re
+
+    from dialoguesynth.pipeline import Generator
+    from dialoguesynth.stages.dialogue import (
+        LABEL_TOKENS,
+        DialogueStage,
+        _turn_bounds,
+        max_turn_words,
+        token_budget,
+        turns_regex,
+    )
+
+    lengths, openers = ((1, 70), (50, 240)), {0: ["Hello, this is"], 1: ["Um,"], 3: ["I'm here about a refund"]}
+    most = [max_turn_words(*_turn_bounds(k, lengths, openers)) for k in range(4)]
+    assert token_budget(4, 1.0, lengths, openers) == sum(most) + 4 * LABEL_TOKENS
+    assert token_budget(4, 2.0, lengths, openers) == 2 * sum(most) + 4 * LABEL_TOKENS
+
+    def turn(k: int, extra: int = 0) -> str:
+        head = (openers.get(k) or ["Word"])[0]
+        return head + " word" * (most[k] - len(head.split()) + extra) + "."
+
+    def dialogue(extra_at: int | None = None) -> str:
+        lines = [turn(k, int(k == extra_at)) for k in range(4)]
+        return (
+            " "
+            + "".join(f"{t}\n#Person{2 if k % 2 == 0 else 1}#: " for k, t in enumerate(lines[:-1]))
+            + lines[-1]
+            + "\n"
+        )
+
+    r = turns_regex(4, lengths=lengths, openers=openers)
+    assert re.fullmatch(r, dialogue())
+    for k in range(4):
+        assert not re.fullmatch(r, dialogue(extra_at=k)), k
+
+    # each render asks for the smaller of max_tokens and its spec's budget
+    cfg = cfg_factory(num_dialogues=30, topics__expand=False)
+    gen = Generator(cfg, progress=False)
+    stage = DialogueStage(cfg, gen.pool)
+    asked = [stage.request((spec, None), 0).max_tokens for spec in gen.specs(n=30)]
+    assert all(0 < a <= cfg.render.max_tokens for a in asked)
+    assert any(a < cfg.render.max_tokens for a in asked)  # short specs stop sooner
+    off = cfg_factory(num_dialogues=30, topics__expand=False, render__tokens_per_word=100.0)
+    stage = DialogueStage(off, gen.pool)
+    assert {stage.request((spec, None), 0).max_tokens for spec in gen.specs(n=30)} == {off.render.max_tokens}
+
+
 def test_shaped_words_take_real_turns_and_refuse_runaway_words():
     """render.word_shape shaped: real turn shapes pass; the runs that reached the token limit in
     quality-v9 ('4444...', ',u,m,l,...', 'she's,you're') cannot be written."""

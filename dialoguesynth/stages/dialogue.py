@@ -3,6 +3,7 @@ regex-guided to exactly the target number of turns (what works for tiny models, 
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Literal, NamedTuple
 
@@ -25,6 +26,7 @@ TURN_CHARS = 240  # a turn longer than this (~50 words) is never DialogSum-like
 PHRASE_ROOM = 40  # characters a turn keeps after its opening phrase, however long the phrase
 CHARS_PER_WORD = 5.2  # DialogSum train turns: characters per word, its space included (measured)
 JOINED_PIECES = 4  # pieces a word may join in the "apart" shape: 'U.S.A.', 'mother-in-law'
+LABEL_TOKENS = 8  # '\n#Person2#: ' is 6 tokens of SmolLM2's tokenizer; 2 more for a turn's end
 LABEL_FREE_WORDS = 4  # no ':' in a turn's first words: tiny models echo header labels ("firstname: Jack")
 
 
@@ -137,6 +139,19 @@ def _words(chars: int) -> int:
     return max(1, round(chars / CHARS_PER_WORD))
 
 
+def _word_bounds(lo: int, hi: int, phrases: list[str] | None) -> tuple[int, int]:
+    """Words a turn of ``lo``..``hi`` characters may have: after its opening phrase, when it has one."""
+    if not phrases:
+        return _words(lo), max(_words(hi), _words(lo))
+    w_lo = max(_words(lo) - _words(min(len(p) for p in phrases)), 1)
+    return w_lo, max(_words(hi) - _words(max(len(p) for p in phrases)), _words(min(hi, PHRASE_ROOM)), w_lo)
+
+
+def max_turn_words(lo: int, hi: int, phrases: list[str] | None) -> int:
+    """The most words a turn ``line_regex`` allows may have, its opening phrase included."""
+    return _word_bounds(lo, hi, phrases)[1] + max((len(p.split()) for p in phrases or []), default=0)
+
+
 def line_regex(
     lo: int = 1,
     hi: int = TURN_CHARS,
@@ -153,11 +168,9 @@ def line_regex(
         # ending in a word may take one mark first; no ':' after it (the phrase is the head). A long phrase
         # ('I'm here about returning a jacket that does not fit') still leaves room to finish the sentence:
         # squeezed into a short speaker's bound, the model stopped on 'You're going to.'
-        head = _head(phrases)
-        w_lo = max(_words(lo) - _words(min(len(p) for p in phrases)), 1)
-        w_hi = max(_words(hi) - _words(max(len(p) for p in phrases)), _words(min(hi, PHRASE_ROOM)), w_lo)
-        return f"{head} {word}(?: {word}){{{w_lo - 1},{w_hi - 1}}}{tail}{_END}"
-    w_lo, w_hi = _words(lo), max(_words(hi), _words(lo))
+        w_lo, w_hi = _word_bounds(lo, hi, phrases)
+        return f"{_head(phrases)} {word}(?: {word}){{{w_lo - 1},{w_hi - 1}}}{tail}{_END}"
+    w_lo, w_hi = _word_bounds(lo, hi, None)
     a, b = w_lo - 1, w_hi - 1  # a..b words after the first
     if not label_free:
         return f"{first_colon}(?: {word_colon}){{{a},{b}}}{tail}{_END}"
@@ -181,14 +194,35 @@ def turns_regex(
     ``lengths`` bounds each speaker's turn in characters (Person1, Person2), counted as words;
     ``openers`` maps a turn index to the phrases it may open with (see ``realise.py``); ``shape``:
     what a word may be."""
-    openers = openers or {}
 
     def line(k: int) -> str:
-        lo, hi = lengths[k % 2] if lengths else (1, TURN_CHARS)
-        return line_regex(lo, hi, label_free=label_free, phrases=openers.get(k), shape=shape)
+        lo, hi, phrases = _turn_bounds(k, lengths, openers)
+        return line_regex(lo, hi, label_free=label_free, phrases=phrases, shape=shape)
 
     rest = "".join(f"\\n#Person{2 if k % 2 else 1}#: {line(k)}" for k in range(1, n))
     return f" {line(0)}{rest}\\n"
+
+
+def _turn_bounds(
+    k: int, lengths: tuple[tuple[int, int], tuple[int, int]] | None, openers: dict[int, list[str]] | None
+) -> tuple[int, int, list[str] | None]:
+    """Turn ``k``'s characters [lo, hi] and the phrases it may open with."""
+    lo, hi = lengths[k % 2] if lengths else (1, TURN_CHARS)
+    return lo, hi, (openers or {}).get(k)
+
+
+def token_budget(
+    n: int,
+    tokens_per_word: float,
+    lengths: tuple[tuple[int, int], tuple[int, int]] | None = None,
+    openers: dict[int, list[str]] | None = None,
+) -> int:
+    """Tokens a guided render of ``n`` turns needs when every turn has its most words and every word
+    ``tokens_per_word`` tokens (DialogSum train turns: 1.92 at the 99th percentile, SmolLM2's
+    tokenizer), plus each turn's label and end. A render that needs more has words longer than real
+    ones ('4444...'): stopping it there instead of at render.max_tokens saves the tokens it would waste."""
+    words = sum(max_turn_words(*_turn_bounds(k, lengths, openers)) for k in range(n))
+    return math.ceil(words * tokens_per_word) + LABEL_TOKENS * n
 
 
 def turn_openers(spec: ConversationSpec, cfg: Config, pool: ExemplarPool) -> dict[int, list[str]]:
@@ -240,24 +274,21 @@ class DialogueStage(Stage[tuple[ConversationSpec, str | None]]):
 
     def request(self, item, seed: int) -> GenRequest:
         spec, plan = item
-        r = self.cfg.render
+        r, n = self.cfg.render, spec.context.target_turns
+        lengths = turn_lengths(spec, self.cfg, self.personas)
+        openers = turn_openers(spec, self.cfg, self.pool)
+        budget = r.max_tokens
+        if r.guided and r.tokens_per_word is not None:
+            budget = min(budget, token_budget(n, r.tokens_per_word, lengths, openers))
         return GenRequest(
             prompt=self.prompt(spec, plan),
-            max_tokens=r.max_tokens,
+            max_tokens=budget,
             temperature=r.temperature,
             top_p=r.top_p,
             repetition_penalty=r.repetition_penalty,
             seed=seed,
             stop=["\n\n", "\nTopic:"],
-            regex=turns_regex(
-                spec.context.target_turns,
-                r.label_free_starts,
-                turn_lengths(spec, self.cfg, self.personas),
-                turn_openers(spec, self.cfg, self.pool),
-                r.word_shape,
-            )
-            if r.guided
-            else None,
+            regex=turns_regex(n, r.label_free_starts, lengths, openers, r.word_shape) if r.guided else None,
         )
 
     def parse(self, item, completion: Completion):
