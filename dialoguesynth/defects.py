@@ -129,11 +129,17 @@ def garbled_opener(turn: Turn, vocabulary: frozenset[str] | None) -> bool:
     return vocabulary is None or not any(w in vocabulary for w in words)
 
 
-def turn_loop(turn: Turn, times: int = 3) -> bool:
-    """A word 4-gram said ``times`` or more in one turn ('a refund of a refund of a refund of')."""
-    words = _words(turn.text)
+def loops(text: str, times: int = 3) -> bool:
+    """A word 4-gram said ``times`` or more ('a refund of a refund of a refund of'); words are runs of
+    letters, case and marks ignored."""
+    words = _words(text)
     grams = Counter(tuple(words[i : i + 4]) for i in range(len(words) - 3))
     return bool(grams) and max(grams.values()) >= times
+
+
+def turn_loop(turn: Turn, times: int = 3) -> bool:
+    """A turn that loops (see ``loops``)."""
+    return loops(turn.text, times)
 
 
 def number_run(turn: Turn) -> bool:

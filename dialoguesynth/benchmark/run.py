@@ -10,13 +10,13 @@ import platform
 import shlex
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
 
+from ..defects import loops
 from .data import pairs_from, test_items
 from .score import METRICS, bootstrap_ci, item_scores, ratio_ci
 
@@ -180,12 +180,8 @@ def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
 
 def output_shape(preds: list[str]) -> dict:
     """What a condition's model writes: words per output, and the share of outputs that loop (a word
-    4-gram said three times: 'She's a little girl Maria. She's a little girl Maria. ...')."""
-
-    def loops(text: str) -> bool:
-        w = text.lower().split()
-        return max(Counter(zip(w, w[1:], w[2:], w[3:])).values(), default=0) >= 3
-
+    4-gram said three times: 'She's a little girl Maria. She's a little girl Maria. ...'; the same
+    test the quality bar applies to a turn, ``defects.loops``)."""
     return {
         "words": round(float(np.mean([len(p.split()) for p in preds])), 1) if preds else 0.0,
         "looping": round(float(np.mean([loops(p) for p in preds])), 3) if preds else 0.0,
