@@ -57,7 +57,7 @@ ARMS = {
     "v3 on Gemma 3 270M base": {"prompt_version": "v3", "model__name": "embedded:gemma3-270m"},
     "v3 + shaped words": {"prompt_version": "v3", "render__word_shape": "shaped"},
     "v3 + apart words": {"prompt_version": "v3", "render__word_shape": "apart"},
-    "v3, no token budget (every render may use max_tokens)": {"prompt_version": "v3", "render__tokens_per_word": 100.0},
+    "v3 + token budget (2 tokens per word)": {"prompt_version": "v3", "render__tokens_per_word": 2.0},
 }
 
 

@@ -247,7 +247,8 @@ def test_token_budget_counts_the_most_words_the_grammar_allows(cfg_factory):
         assert not re.fullmatch(r, dialogue(extra_at=k)), k
 
     # each render asks for the smaller of max_tokens and its spec's budget
-    cfg = cfg_factory(num_dialogues=30, topics__expand=False)
+    assert cfg_factory().render.tokens_per_word is None  # off by default: it saved nothing (token-budget A/B)
+    cfg = cfg_factory(num_dialogues=30, topics__expand=False, render__tokens_per_word=2.0)
     gen = Generator(cfg, progress=False)
     stage = DialogueStage(cfg, gen.pool)
     asked = [stage.request((spec, None), 0).max_tokens for spec in gen.specs(n=30)]
