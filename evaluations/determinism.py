@@ -21,11 +21,13 @@ import sys
 import time
 from pathlib import Path
 
+from dialoguesynth.backends.vllm_backend import DETERMINISTIC
+
 HERE = Path(__file__).resolve().parent
 SETTINGS = {
     "default": {},  # prefix caching on, the engine batches as it likes
     "no-prefix-cache": {"enable_prefix_caching": False},
-    "serial": {"enable_prefix_caching": False, "max_num_seqs": 1},  # one sequence at a time
+    "serial": DETERMINISTIC,  # run.deterministic: one sequence at a time, no prefix cache
 }
 
 

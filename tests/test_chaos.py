@@ -30,5 +30,8 @@ def test_kill_and_resume(tmp_path, dialogsum):
     # what was on disk at each kill is still there at the end
     assert result["kills_after_a_saved_batch"] >= 2, result
     assert all(k["lost"] == 0 for k in result["per_kill"]), result
+    # work thrown away per kill: at most the life's length, and each life saves before the kill ends it
+    assert all(0 <= k["unsaved_s"] <= k["after_s"] + 1 for k in result["per_kill"]), result
+    assert any(k["unsaved_s"] < k["after_s"] - 0.5 for k in result["per_kill"]), result
     assert result["lost"] == 0 and result["duplicated"] == 0, result
     assert result["same_ids_and_order"] and result["same_texts"] and result["same_rejections"], result

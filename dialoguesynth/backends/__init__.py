@@ -22,7 +22,7 @@ def make_backend(cfg: Config) -> Backend:
     if kind == "vllm":
         from .vllm_backend import VLLMBackend
 
-        return VLLMBackend(resolve_model(cfg.model.name), cfg.model, cfg.seed)
+        return VLLMBackend(resolve_model(cfg.model.name), cfg.model, cfg.seed, deterministic=cfg.run.deterministic)
     module, _, cls = kind.partition(":")
     try:
         factory = getattr(importlib.import_module(module), cls)

