@@ -32,7 +32,22 @@ CASES = {
     "negative exemplars": ("reference:\n  exemplars: -1\n", ["reference.exemplars"]),
     "malformed yaml": ("seed: [1, 2\nmodel: {\n", ["not valid YAML", "line"]),
     "not a mapping": ("- a\n- b\n", ["top level must be a mapping"]),
+    "deterministic on a server": (
+        "model: {backend: openai}\nrun: {deterministic: true}\n",
+        ["run.deterministic needs the in-process engine"],
+    ),
 }
+
+
+def test_deterministic_engine_computes_each_request_alone():
+    """run.deterministic reaches the engine: no prefix cache, one sequence at a time."""
+    from dialoguesynth.backends.vllm_backend import engine_args
+
+    cfg = load_config(None).model
+    assert engine_args("m", cfg, 0)["enable_prefix_caching"] is True and "max_num_seqs" not in engine_args("m", cfg, 0)
+    det = engine_args("m", cfg, 0, deterministic=True)
+    assert det["enable_prefix_caching"] is False and det["max_num_seqs"] == 1
+    assert det["enable_chunked_prefill"] is False and det["seed"] == 0
 
 
 @pytest.mark.parametrize("name", list(CASES))
