@@ -106,6 +106,72 @@ class Rejected(Model):
         return cls(spec=spec, stage=stage, reason=outcome.reason, raw=outcome.output.text, attempts=outcome.attempts)
 
 
+class ExportRow(Model):
+    """One row of the exported dataset: the dialogue, its summary and every sampled value that shaped
+    it, flat (one column each). ``p1_*`` / ``p2_*``: the speakers (empty, -1 or NaN without personas);
+    ``tokens_*``: completion tokens per stage (``tokens_prompt``: the render prompt), None when the
+    stage did not run (left out of the row)."""
+
+    id: str
+    index: int
+    dialogue: str
+    turns: list[Turn]
+    num_turns: int
+    summary: str
+    topic: str
+    subtopic: str
+    medium: str
+    location: str
+    familiarity: str
+    formality: str
+    age_group: list[str]
+    gender: list[str]
+    emotion: list[str]
+    agreement: str
+    duration: str
+    target_turns: int
+    speech_features: list[str]
+    plan: str
+    model: str
+    seed: int
+    render_seed: int
+    prompt_version: str
+    exemplar_ids: list[str]
+    attempts: int
+    p1_name: str = ""
+    p1_age: int = -1
+    p1_occupation: str = ""
+    p1_locale: str = ""
+    p1_descriptors: list[str] = Field(default_factory=list)
+    p1_persona_line: str = ""
+    p1_openness: float = float("nan")
+    p1_conscientiousness: float = float("nan")
+    p1_extraversion: float = float("nan")
+    p1_agreeableness: float = float("nan")
+    p1_neuroticism: float = float("nan")
+    p2_name: str = ""
+    p2_age: int = -1
+    p2_occupation: str = ""
+    p2_locale: str = ""
+    p2_descriptors: list[str] = Field(default_factory=list)
+    p2_persona_line: str = ""
+    p2_openness: float = float("nan")
+    p2_conscientiousness: float = float("nan")
+    p2_extraversion: float = float("nan")
+    p2_agreeableness: float = float("nan")
+    p2_neuroticism: float = float("nan")
+    tokens_persona: int | None = None
+    tokens_plan: int | None = None
+    tokens_dialogue: int | None = None
+    tokens_prompt: int | None = None
+    tokens_summary: int | None = None
+    spec_json: str
+
+    def flat(self) -> dict:
+        """The row as the dataset stores it (stages that did not run left out)."""
+        return self.model_dump(exclude_none=True)
+
+
 class RunSummary(BaseModel):
     """``summary.json`` of a run: what was asked, what passed, why the rest did not, and the time."""
 

@@ -31,6 +31,11 @@ def test_batched_calls_and_export(tmp_path, cfg_factory):
     assert 1 <= row["p1_openness"] <= 5 and row["p2_name"]
     assert row["model"] == "embedded:SmolLM2-135M-Instruct" and row["prompt_version"] == "v3"
     assert row["tokens_dialogue"] > 0 and json.loads(row["spec_json"])["id"] == row["id"]
+    # the columns are ExportRow's fields (the LLM persona-line stage did not run: no tokens_persona)
+    from dialoguesynth.spec import ExportRow
+
+    assert ds.column_names == [f for f in ExportRow.model_fields if f != "tokens_persona"]
+    assert ExportRow.model_validate(row).flat() == row
     for f in ("README.md", "dialogues.parquet", "dialogues.jsonl", "rejected.jsonl", "summary.json"):
         assert (tmp_path / "o" / f).is_file()
     card = (tmp_path / "o" / "README.md").read_text()
