@@ -72,7 +72,7 @@ def generate_matrix(config: Path | None, out: Path, names: list[str] | None = No
 
 
 def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
-    from ..models import resolve_model
+    from ..models import display_name, resolve_model
     from . import response
     from .summarizer import PROMPT, Summarizer
 
@@ -154,7 +154,7 @@ def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
         "config": json.loads(cfg.model_dump_json()),
         "n_train": n_train,
         "n_test": len(inputs),
-        "model": model_path,
+        "model": display_name(cfg.model),  # as the user named it, not this machine's cache path
         "wall_s": round(time.monotonic() - t0, 1),
         "versions": _versions(),
         "commit": _commit(),
