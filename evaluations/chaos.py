@@ -97,7 +97,7 @@ def run_chaos(
             # what this kill could lose: the outcomes on disk right after it must all survive to the end;
             # the seconds this life ran since it last saved (or since launch) are work the kill threw away
             rec, rej = outcome_ids(out)
-            saved = [f.stat().st_mtime for f in (out / "run").glob("*.jsonl")] if (out / "run").exists() else []
+            saved = [f.stat().st_mtime for f in (out / "run").glob("*.jsonl")]  # none before the first life saves
             unsaved = time.time() - max([started, *saved])
             per_kill.append({"after_s": round(wait, 1), "on_disk": rec + rej, "unsaved_s": round(unsaved, 1)})
     resumes = 0

@@ -7,13 +7,14 @@ predictions.jsonl with the current code, without re-training: for when the outpu
 from __future__ import annotations
 
 import json
-import shlex
-import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 from dialoguesynth.benchmark.run import output_shape, to_markdown
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from provenance import provenance  # noqa: E402
 
 
 def main() -> None:
@@ -34,12 +35,7 @@ def main() -> None:
         if new != row.get("outputs"):
             changed[name] = {"before": row.get("outputs"), "after": new}
         row["outputs"] = new
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    result["outputs_rescored"] = {
-        "commit": commit or None,
-        "command": shlex.join([".venv/bin/python", "evaluations/rescore_outputs.py", *sys.argv[1:]]),
-        "changed": changed,
-    }
+    result["outputs_rescored"] = {**provenance(), "changed": changed}
     (out / "benchmark.json").write_text(json.dumps(result, indent=2))
     (out / "benchmark.md").write_text(to_markdown(result))
     print(json.dumps(changed, indent=1))
