@@ -11,10 +11,9 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from dialoguesynth.benchmark.run import output_shape, to_markdown
+from provenance import provenance
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from provenance import provenance  # noqa: E402
+from dialoguesynth.benchmark.run import output_shape, to_markdown
 
 
 def main() -> None:
