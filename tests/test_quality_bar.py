@@ -96,6 +96,11 @@ OK = (
             "#Person1#: I'm just glad to hear. I'm just glad to hear.\n#Person2#: Thanks.",
             "sentence_repeated",
         ),
+        (  # seen in the stop-10 'no context' corpus: a short sentence, three times
+            "#Person1#: Who saved the cat?\n#Person2#: The fireman. He's a hero.\n"
+            "#Person1#: He's a hero, yes.\n#Person2#: He's a hero. He's a hero!",
+            "short_sentence_repeated",
+        ),
     ],
 )
 def test_defects_are_rejected(dialogue, reason):
