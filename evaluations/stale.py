@@ -1,7 +1,10 @@
 """Which published results were made by the code on HEAD, and which by code that has changed since.
 
-A result is current when nothing that makes corpora or scores them (the package, its catalogs and
-prompts, the evaluation configs, and the scripts its commands name) changed between the commit it
+A result depends on what its recorded commands run: the evaluation scripts they name and every
+module those import (followed through the package), the data files those modules read (catalogs,
+prompts, the reference pool), the configs the commands name, and `pyproject.toml`. A result that
+holds a corpus's run summary (or runs the `dialoguesynth` command) also depends on the generator
+(the CLI and all it imports). It is current when none of that changed between the commit it
 records and HEAD. A Python file whose change touches only comments, docstrings or formatting (the
 same syntax tree) does not count.
     .venv/bin/python evaluations/stale.py [--strict]    # --strict: exit 1 if any result is stale
@@ -19,18 +22,106 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "evaluations" / "results"
-# what every result depends on, besides the scripts its commands name
-CODE = ["dialoguesynth", "personas", "contexts", "evaluations/configs", "pyproject.toml"]
+PACKAGE = "dialoguesynth"
+CLI = f"{PACKAGE}/cli.py"
+# data files and the module that reads them (tests check every data file has a reader here)
+DATA = {
+    f"{PACKAGE}/catalogs.py": ["personas", "contexts"],
+    f"{PACKAGE}/prompts/__init__.py": [f"{PACKAGE}/prompts"],
+    f"{PACKAGE}/config.py": [f"{PACKAGE}/reference"],
+    f"{PACKAGE}/view.py": [f"{PACKAGE}/view.html"],
+}
+_CORPUS_SUMMARY = re.compile(r"(^run_summary|-summary)\.json$")
+_CLI_COMMAND = re.compile(rf"(^|[\s/]){PACKAGE}\s|-m {PACKAGE}\b")
 
 
-def _recorded(folder: Path) -> tuple[set[str], set[str]]:
-    """(commits, evaluation scripts) a result folder's JSON records (provenance.json, results.json, ...)."""
-    found, scripts = set(), set()
+def _module_file(name: str, search: Path) -> str | None:
+    """The repository path of a dotted module name under search (a package's __init__.py or a .py)."""
+    base = search / name.replace(".", "/")
+    for f in (base.with_suffix(".py"), base / "__init__.py"):
+        if f.is_file():
+            return f.relative_to(ROOT).as_posix()
+    return None
+
+
+def _import_names(nodes, pkg: str, here: Path) -> list[tuple[str, Path, list[str]]]:
+    """(module name, where to look it up, names imported from it) of the import statements in nodes."""
+    out = []
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            out += [(a.name, ROOT if a.name.split(".")[0] == PACKAGE else here, []) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = pkg.split(".")[: len(pkg.split(".")) - node.level + 1]
+                mod, search = ".".join(p for p in [*parts, node.module or ""] if p), ROOT
+            else:
+                mod = node.module or ""
+                search = ROOT if mod.split(".")[0] == PACKAGE else here
+            out.append((mod, search, [a.name for a in node.names]))
+    return out
+
+
+def _imports(path: str, lazy: bool = False) -> set[str]:
+    """Repository files the module at path imports: package modules (absolute or relative, with the
+    packages they sit in) and, for an evaluation script, its sibling scripts. A package's lazy
+    attributes (PEP 562 ``__getattr__``) load only when named: ``lazy`` gives those imports instead."""
+    file = ROOT / path
+    pkg = ".".join(Path(path).with_suffix("").parts[:-1]) if path.startswith(PACKAGE) else ""
+    tree = ast.parse(file.read_text())
+    getattr_nodes = {
+        id(n) for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) and f.name == "__getattr__" for n in ast.walk(f)
+    }
+    nodes = [n for n in ast.walk(tree) if (id(n) in getattr_nodes) == lazy]
+    found: set[str] = set()
+    for mod, search, names in _import_names(nodes, pkg, file.parent):
+        parts = mod.split(".")
+        for i in range(1, len(parts) + 1):  # importing a.b.c runs a/__init__ and a/b/__init__ too
+            if f := _module_file(".".join(parts[:i]), search):
+                found.add(f)
+        for name in names:  # 'from . import x' may name a module; 'from pkg import X' a lazy attribute
+            if f := _module_file(f"{mod}.{name}", search):
+                found.add(f)
+            elif (init := _module_file(mod, search)) and init.endswith("__init__.py"):
+                found |= _imports(init, lazy=True)
+    return found
+
+
+def closure(files: set[str]) -> set[str]:
+    """Files plus every repository module they import, transitively, plus the data those read."""
+    seen, todo = set(), list(files)
+    while todo:
+        f = todo.pop()
+        if f in seen or not (ROOT / f).is_file():
+            continue
+        seen.add(f)
+        if f.endswith(".py"):
+            todo.extend(_imports(f) - seen)
+    return seen | {d for f in seen for d in DATA.get(f, [])}
+
+
+def dependencies(folder: Path) -> tuple[set[str], list[str]]:
+    """(commits, repository paths the result depends on) from what its JSON records."""
+    commits, commands, corpus = _recorded(folder)
+    roots = {"pyproject.toml"}
+    for c in commands:
+        roots |= {f"evaluations/{m}" for m in re.findall(r"(\w+\.py)\b", c) if (ROOT / "evaluations" / m).is_file()}
+        roots |= {t for t in re.findall(r"(\S+\.ya?ml)\b", c) if (ROOT / t).is_file()}
+        if _CLI_COMMAND.search(c):
+            roots.add(CLI)
+    if corpus:
+        roots.add(CLI)
+    return commits, sorted(closure(roots))
+
+
+def _recorded(folder: Path) -> tuple[set[str], set[str], bool]:
+    """(commits, commands, holds a corpus run summary) of a result folder's JSON files."""
+    found, commands, corpus = set(), set(), False
     for f in [folder] if folder.is_file() else folder.rglob("*.json"):
         try:
             data = json.loads(f.read_text())
         except (OSError, ValueError):
             continue
+        corpus |= bool(_CORPUS_SUMMARY.search(f.name))
         stack = [data]
         while stack:
             x = stack.pop()
@@ -38,11 +129,11 @@ def _recorded(folder: Path) -> tuple[set[str], set[str]]:
                 if isinstance(x.get("commit"), str) and len(x["commit"]) == 40:
                     found.add(x["commit"])
                 if isinstance(x.get("command"), str):
-                    scripts |= {f"evaluations/{m}" for m in re.findall(r"(\w+\.py)\b", x["command"])}
+                    commands.add(x["command"])
                 stack.extend(x.values())
             elif isinstance(x, list):
                 stack.extend(x)
-    return found, {s for s in scripts if (ROOT / s).is_file()}
+    return found, commands, corpus
 
 
 def _changed(commit: str, paths: list[str]) -> list[str] | None:
@@ -86,12 +177,12 @@ def _code(source: str) -> str:
 
 
 def status(folder: Path) -> tuple[str, str]:
-    commits, scripts = _recorded(folder)
+    commits, paths = dependencies(folder)
     if not commits:
         return "unknown", "records no commit"
     changed = set()
     for c in commits:
-        files = _changed(c, CODE + sorted(scripts))
+        files = _changed(c, paths)
         if files is None:
             return "unknown", f"commit {c[:7]} is not in this repository"
         changed.update(files)

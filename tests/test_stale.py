@@ -1,0 +1,71 @@
+"""evaluations/stale.py: each published result is judged by its own dependencies (what its commands
+import, the data those read, the configs they name), not by every file of the repository."""
+
+import importlib.util
+import json
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+spec = importlib.util.spec_from_file_location("stale", ROOT / "evaluations" / "stale.py")
+stale = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(stale)
+HEAD = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+
+def result(tmp_path, command, *, name="results.json", commit=HEAD):
+    (tmp_path / name).write_text(json.dumps({"commit": commit, "command": command}))
+    return tmp_path
+
+
+def test_every_data_file_has_a_reader():
+    readers = [Path(p) for paths in stale.DATA.values() for p in paths]
+    data = [
+        f.relative_to(ROOT)
+        for top in ("dialoguesynth", "personas", "contexts")
+        for f in (ROOT / top).rglob("*")
+        if f.is_file() and f.suffix not in {".py", ".pyc"} and "__pycache__" not in f.parts
+    ]
+    assert data
+    unclaimed = [f for f in data if not any(f == r or r in f.parents for r in readers)]
+    assert not unclaimed
+
+
+def test_a_script_depends_on_what_it_imports_not_on_everything(tmp_path):
+    _, deps = stale.dependencies(result(tmp_path, "python evaluations/calibrate_checks.py"))
+    assert {"evaluations/calibrate_checks.py", "evaluations/provenance.py", "dialoguesynth/defects.py"} <= set(deps)
+    assert "dialoguesynth/parsing.py" in deps  # imported by calibrate_checks
+    assert "contexts" in deps  # read by catalogs.py, which config.py imports
+    assert "dialoguesynth/pipeline.py" not in deps and "dialoguesynth/benchmark/run.py" not in deps
+
+
+def test_a_lazy_package_attribute_is_followed_when_named(tmp_path):
+    _, deps = stale.dependencies(result(tmp_path, "python evaluations/determinism.py --n 24"))
+    assert "dialoguesynth/pipeline.py" in deps  # 'from dialoguesynth import Generator'
+
+
+def test_a_corpus_or_the_cli_brings_in_the_generator(tmp_path):
+    _, deps = stale.dependencies(result(tmp_path, "dialoguesynth benchmark -s a=out/a"))
+    assert {"dialoguesynth/cli.py", "dialoguesynth/pipeline.py", "dialoguesynth/benchmark/run.py"} <= set(deps)
+    (tmp_path / "b").mkdir()
+    result(tmp_path / "b", "python evaluations/quality_report.py out/q")
+    _, scored = stale.dependencies(tmp_path / "b")
+    assert "dialoguesynth/pipeline.py" not in scored
+    (tmp_path / "b" / "run_summary.json").write_text("{}")
+    _, generated = stale.dependencies(tmp_path / "b")
+    assert "dialoguesynth/pipeline.py" in generated
+
+
+def test_a_named_config_is_a_dependency(tmp_path):
+    cmd = "python evaluations/chaos.py --config evaluations/configs/chaos-deterministic.yaml"
+    _, deps = stale.dependencies(result(tmp_path, cmd))
+    assert "evaluations/configs/chaos-deterministic.yaml" in deps
+
+
+def test_status(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "c").mkdir()
+    assert stale.status(result(tmp_path / "a", "python evaluations/calibrate_checks.py"))[0] == "current"
+    assert stale.status(result(tmp_path / "b", "x", commit="0" * 40))[0] == "unknown"
+    assert stale.status(tmp_path / "c")[0] == "unknown"
