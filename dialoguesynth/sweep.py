@@ -37,6 +37,12 @@ class SweepConfig(Strict):
     grid: dict[str, list[Any]] = Field(description="dotted config key → values, e.g. render.temperature: [0.6, 1.0]")
     quality_bars: dict[str, dict[str, Any]] = Field(default_factory=lambda: {"default": {}})
     reference_sample: int = Field(300, ge=20, description="real dialogues the realism and quality scores compare with")
+    equal_n: int | None = Field(
+        None,
+        ge=2,
+        description="compare diversity across cells on random subsets of this many passing dialogues "
+        "(default, per bar: 80 % of the fewest passing in any cell with at least 10)",
+    )
 
 
 def load_sweep(path: Path) -> SweepConfig:
@@ -90,13 +96,15 @@ def run_sweep(sc: SweepConfig, out: Path, progress: bool = True, backend=None, l
     ref_rows, _ = load_rows(configs[0].reference.path)
     ref_rows = random.Random(0).sample(ref_rows, min(sc.reference_sample, len(ref_rows)))
     ref_emb = embed([strip_tags(r["dialogue"]) for r in ref_rows])
-    results = []
+    results: list[dict] = []
+    passing: dict[tuple[int, str], tuple[list[str], np.ndarray]] = {}  # (cell, bar) -> passing texts, embeddings
     for k, (dials, cfg) in enumerate(zip(grid, configs)):
         log(f"scoring cell {k + 1}/{len(grid)}")
         rows, summary = load_rows(out / f"cell-{k:02d}")
         taxonomy = Taxonomy.model_validate_json((out / f"cell-{k:02d}" / "run" / "taxonomy.json").read_text())
-        results.append(score_cell(k, dials, cfg, rows, summary, ref_emb, sc.quality_bars, taxonomy))
+        results.append(score_cell(k, dials, cfg, rows, summary, ref_emb, sc.quality_bars, taxonomy, passing))
         evaluate(out / f"cell-{k:02d}", cfg.reference.path, out / f"cell-{k:02d}" / "report", max_n=sc.num_dialogues)
+    compare_at_equal_n(results, passing, sc)
     from .evaluate.plots import plot_sweep
 
     report = {"sweep": json.loads(sc.model_dump_json()), "cells": results}
@@ -115,7 +123,9 @@ def score_cell(
     ref_emb: np.ndarray,
     bars: dict[str, dict],
     taxonomy: Taxonomy,
+    passing: dict | None = None,
 ) -> dict:
+    """One cell under each bar; the passing texts and embeddings go to ``passing`` for the equal-n comparison."""
     from .evaluate import diversity, realism
     from .evaluate.data import strip_tags
     from .evaluate.embed import embed
@@ -142,6 +152,8 @@ def score_cell(
             and (bar.min_nearest_real_cosine is None or nearest[i] >= bar.min_nearest_real_cosine)
         ]
         m: dict[str, Any] = {"passed": len(keep), "pass_rate": round(len(keep) / summary.requested, 4)}
+        if passing is not None:
+            passing[(k, name)] = ([texts[i] for i in keep], emb[keep])
         if len(keep) >= 2:
             t, e = [texts[i] for i in keep], emb[keep]
             m.update(
@@ -160,12 +172,26 @@ def score_cell(
     return out
 
 
+def compare_at_equal_n(results: list[dict], passing: dict, sc: SweepConfig) -> None:
+    """Add each bar's diversity at one n shared by every cell that has that many passing dialogues:
+    Vendi grows with n, so cells are compared on random subsets of the same size (mean and range)."""
+    from .evaluate.diversity import at_equal_n
+
+    for name in sc.quality_bars:
+        counts = [c["bars"][name]["passed"] for c in results]
+        n = sc.equal_n or max(2, int(0.8 * min((x for x in counts if x >= 10), default=0)))
+        for c in results:
+            texts, emb = passing[(c["cell"], name)]
+            m = c["bars"][name]
+            m["equal_n"] = at_equal_n(texts, emb, n, seed=c["cell"]) if len(texts) >= n else {"n": n, "too_few": True}
+
+
 def to_markdown(report: dict) -> str:
     keys = list(report["sweep"]["grid"])
     lines = [
         "| cell | " + " | ".join(keys) + " | quality bar | pass rate | Vendi (passing) | distinct-2 | self-BLEU | "
-        "nearest-real cos | C2ST AUC | grid cells filled |",
-        "|---|" + "---|" * len(keys) + "---|---|---|---|---|---|---|---|",
+        "nearest-real cos | C2ST AUC | grid cells filled | n compared | Vendi at n (range) | distinct-2 at n (range) |",
+        "|---|" + "---|" * len(keys) + "---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for c in report["cells"]:
         for name, m in c["bars"].items():
@@ -174,6 +200,16 @@ def to_markdown(report: dict) -> str:
                 + " | ".join(str(c["dials"][k]) for k in keys)
                 + f" | {name} | {m['pass_rate']:.2f} | "
                 f"{m.get('vendi', '')} | {m.get('distinct_2', '')} | {m.get('self_bleu', '')} | "
-                f"{m.get('nearest_real_cosine', '')} | {m.get('c2st_auc', '')} | {m['grid_filled']}/{m['grid_cells']} |"
+                f"{m.get('nearest_real_cosine', '')} | {m.get('c2st_auc', '')} | "
+                f"{m['grid_filled']}/{m['grid_cells']} | " + _equal_n_cells(m.get("equal_n"))
             )
     return "\n".join(lines) + "\n"
+
+
+def _equal_n_cells(e: dict | None) -> str:
+    if not e:
+        return " | | |"
+    if e.get("too_few"):
+        return f"{e['n']} | fewer passed | |"
+    v, d = e["vendi_range"], e["distinct_2_range"]
+    return f"{e['n']} | {e['vendi']} ({v[0]}–{v[1]}) | {e['distinct_2']} ({d[0]}–{d[1]}) |"

@@ -29,6 +29,20 @@ def test_vendi_and_cosine_known_answers():
     assert diversity.mean_pairwise_cosine(ortho) == pytest.approx(0.0)
 
 
+def test_diversity_at_equal_n_removes_the_size_effect():
+    # 40 orthogonal directions: Vendi of all 40 is 40, of 10 is 10; at equal n the two sets compare alike
+    emb = np.eye(40)
+    texts = [f"text number {i} here" for i in range(40)]
+    assert diversity.vendi_score(emb) == pytest.approx(40) and diversity.vendi_score(emb[:10]) == pytest.approx(10)
+    big, small = diversity.at_equal_n(texts, emb, 8), diversity.at_equal_n(texts[:10], emb[:10], 8)
+    assert big["vendi"] == pytest.approx(8) and small["vendi"] == pytest.approx(8)
+    assert big["n"] == 8 and big["vendi_range"] == pytest.approx([8, 8])
+    mixed = diversity.at_equal_n(texts, np.vstack([np.eye(20)] * 2), 10)
+    assert mixed["vendi_range"][0] < mixed["vendi_range"][1] <= 10  # repeats in some subsets, not in all
+    with pytest.raises(ValueError):
+        diversity.at_equal_n(texts[:5], emb[:5], 8)
+
+
 def test_entropy():
     assert diversity.entropy(["a", "b", "c", "d"]) == (pytest.approx(2.0), pytest.approx(1.0))
     assert diversity.entropy(["a"] * 5)[0] == 0

@@ -33,6 +33,11 @@ def test_sweep_grid_bars_and_plots(tmp_path, dialogsum):
         assert d["vendi"] >= 1 and 0 <= d["distinct_2"] <= 1 and 0 <= d["c2st_auc"] <= 1
         assert d["grid_cells"] == 2 * 3 * len(media)  # topics × trait bins × medium values
         assert sum(d["grid_counts"].values()) == d["passed"]
+        # diversity compared at one n across cells: 80 % of the fewest passing (every cell passes >= 10 here)
+        fewest = min(x["bars"]["default"]["passed"] for x in r["cells"])
+        assert d["equal_n"]["n"] == int(0.8 * fewest) and d["equal_n"]["vendi"] <= d["vendi"] + 1e-9
+        assert d["equal_n"]["vendi_range"][0] <= d["equal_n"]["vendi"] <= d["equal_n"]["vendi_range"][1]
+        assert s["equal_n"] == {"n": 2, "too_few": True}
         assert (tmp_path / "out" / f"cell-{c['cell']:02d}" / "report" / "report.json").is_file()
     assert set(r["plots"]) == {"sweep_pass_vs_diversity.png", "sweep_realism_vs_diversity.png", "sweep_coverage.png"}
     assert "| strict |" in (tmp_path / "out" / "sweep.md").read_text()

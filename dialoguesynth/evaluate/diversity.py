@@ -49,6 +49,23 @@ def vendi_score(emb: np.ndarray) -> float:
     return float(np.exp(-(lam * np.log(lam)).sum()))
 
 
+def at_equal_n(texts: list[str], emb: np.ndarray, n: int, draws: int = 50, seed: int = 0) -> dict:
+    """Vendi and distinct-2 of random subsets of n texts: the mean over ``draws`` subsets and their 2.5-97.5
+    percentile range. Both grow with the number of texts, so sets of different sizes compare only this way."""
+    if not 2 <= n <= len(texts):
+        raise ValueError(f"need 2 <= n <= {len(texts)} texts, got n={n}")
+    rng = np.random.default_rng(seed)
+    subsets = [rng.choice(len(texts), size=n, replace=False) for _ in range(draws)]
+    vendi = [vendi_score(emb[i]) for i in subsets]
+    d2 = [distinct_n([texts[j] for j in i], 2) for i in subsets]
+
+    def summary(x: list[float], digits: int) -> tuple[float, list[float]]:
+        return round(float(np.mean(x)), digits), [round(float(q), digits) for q in np.percentile(x, [2.5, 97.5])]
+
+    (v, v_range), (d, d_range) = summary(vendi, 2), summary(d2, 4)
+    return {"n": n, "draws": draws, "vendi": v, "vendi_range": v_range, "distinct_2": d, "distinct_2_range": d_range}
+
+
 def mean_pairwise_cosine(emb: np.ndarray) -> float:
     n = len(emb)
     if n < 2:

@@ -79,31 +79,36 @@ def plot_sweep(report: dict, out: Path) -> list[Path]:
     bars = list(cells[0]["bars"]) if cells else []
     markers = "os^Dv<>"
     paths = []
-    for name, (xkey, xlabel), (ykey, ylabel) in (
-        (
-            "sweep_pass_vs_diversity.png",
-            ("pass_rate", "pass rate"),
-            ("vendi", "Vendi score among passing (effective diversity)"),
-        ),
+
+    def at_n(m: dict) -> tuple[float | None, tuple[float, float] | None]:
+        e = m.get("equal_n") or {}
+        return e.get("vendi"), (tuple(e["vendi_range"]) if "vendi_range" in e else None)
+
+    def plain(key: str):
+        return lambda m: (m.get(key), None)
+
+    vendi = "Vendi among passing, on subsets of equal n (2.5-97.5 % range)"
+    for name, (xget, xlabel), (yget, ylabel) in (
+        ("sweep_pass_vs_diversity.png", (plain("pass_rate"), "pass rate"), (at_n, vendi)),
         (
             "sweep_realism_vs_diversity.png",
-            ("vendi", "Vendi score among passing"),
-            ("c2st_auc", "C2ST AUC vs real (0.5 = indistinguishable)"),
+            (at_n, vendi),
+            (plain("c2st_auc"), "C2ST AUC vs real (0.5 = indistinguishable)"),
         ),
     ):
         fig, ax = plt.subplots(figsize=(6.5, 4.5))
         for b, bar in enumerate(bars):
-            pts = [(c["cell"], c["bars"][bar].get(xkey), c["bars"][bar].get(ykey)) for c in cells]
-            pts = [p for p in pts if p[1] is not None and p[2] is not None]
-            ax.scatter(
-                [p[1] for p in pts], [p[2] for p in pts], marker=markers[b % len(markers)], s=50, label=f"bar: {bar}"
-            )
-            for k, x, y in pts:
+            pts = [(c["cell"], xget(c["bars"][bar]), yget(c["bars"][bar])) for c in cells]
+            pts = [p for p in pts if p[1][0] is not None and p[2][0] is not None]
+            for k, (x, xr), (y, yr) in pts:
+                err = {"xerr": [[x - xr[0]], [xr[1] - x]]} if xr else {"yerr": [[y - yr[0]], [yr[1] - y]]} if yr else {}
+                ax.errorbar([x], [y], fmt=markers[b % len(markers)], color=f"C{b}", capsize=3, **err)
                 ax.annotate(str(k), (x, y), textcoords="offset points", xytext=(4, 3), fontsize=8)
+            ax.scatter([], [], marker=markers[b % len(markers)], color=f"C{b}", label=f"bar: {bar}")
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         ax.legend(fontsize=8)
-        ax.set_title("each point: one cell (number) under one quality bar", fontsize=9)
+        ax.set_title("each point: one cell (number) under one quality bar; n differs per bar", fontsize=9)
         fig.tight_layout()
         fig.savefig(out / name, dpi=90)
         plt.close(fig)
