@@ -141,3 +141,17 @@ def test_judge_wiring_on_fake_engine():
     assert res["coherence"] == {"mean": 3.0, "n": 3, "distribution": {3: 3}}
     assert res["persona_consistency"]["mean"] == 2.0
     assert "naturalness" not in res  # unparseable answers are not scored
+
+
+def test_embeddings_are_computed_once_per_text(monkeypatch):
+    from dialoguesynth.evaluate import embed
+
+    model = embed._model()
+    calls = []
+    real = model.encode
+    monkeypatch.setattr(model, "encode", lambda texts, **kw: calls.append(list(texts)) or real(texts, **kw))
+    a = embed.embed(["a first text to embed", "a second one", "a first text to embed"])
+    b = embed.embed(["a second one", "a third, new text"])
+    assert calls == [["a first text to embed", "a second one"], ["a third, new text"]]
+    assert np.allclose(a[1], b[0]) and np.allclose(a[0], a[2]) and a.shape == (3, 384)
+    assert embed.embed([]).shape == (0, 384)
