@@ -3,11 +3,12 @@
 
 import json
 import random
+from pathlib import Path
 
 import pytest
 
 from dialoguesynth.copying import ReferenceIndex, containment, grams
-from dialoguesynth.defects import dialogue_defect, summary_defect
+from dialoguesynth.defects import DIALOGUE_DEFECTS, dialogue_defect, summary_defect
 from dialoguesynth.parsing import parse_dialogue
 from dialoguesynth.stages.subtopics import check_subtopics, prompt_examples, subtopic_problem
 from dialoguesynth.words import vocabulary_of
@@ -136,10 +137,36 @@ def test_summary_defects(summary, reason):
     assert summary_defect(summary, OK) == reason
 
 
+def test_a_summary_mostly_about_something_else_is_rejected():
+    # seen in the quality-v11 corpus (s13-000434): an exemplar's summary; 'important' is its one word
+    # of the dialogue
+    dialogue = (
+        "#Person1#: Lol, you don't have to be so strict, just do the work.\n"
+        "#Person2#: It's about a wrong item in an online order, I'm not sure about it.\n"
+        "#Person1#: It is very important.\n#Person2#: The best way to avoid it is to do it yourself."
+    )
+    summary = "#Person1# explains that the oil-free suntan cream is very important, so #Person2# recommends it."
+    assert summary_defect(summary, dialogue) == "summary_ungrounded"
+    assert summary_defect("#Person2# says a wrong item in an online order is important.", dialogue) is None
+
+
 @pytest.fixture(scope="module")
 def dialogsum_rows(dialogsum):
     with (dialogsum / "dev.jsonl").open() as f:
         return [json.loads(line) for line in f]
+
+
+CALIBRATION = Path(__file__).resolve().parents[1] / "evaluations" / "results" / "checks-calibration.json"
+
+
+def test_each_check_rejects_at_most_one_percent_of_real_dialogsum():
+    # the published calibration (evaluations/calibrate_checks.py over DialogSum train), per check
+    train = json.loads(CALIBRATION.read_text())["train"]
+    counts = {**train["dialogue_outcome"], **train["summary_outcome"]}
+    defects = list(DIALOGUE_DEFECTS) + [k for k in train["summary_outcome"] if k != "pass"]
+    assert {"short_sentence_repeated", "summary_ungrounded"} <= set(counts)
+    over = {k: counts[k] / train["n"] for k in defects if counts.get(k, 0) / train["n"] > 0.01}
+    assert not over
 
 
 def test_real_dialogsum_passes_the_defect_checks(dialogsum, dialogsum_rows):
@@ -149,9 +176,10 @@ def test_real_dialogsum_passes_the_defect_checks(dialogsum, dialogsum_rows):
         bool(dialogue_defect(turns(r["dialogue"]), None, vocab) or summary_defect(r["summary"], r["dialogue"]))
         for r in dialogsum_rows
     )
-    # calibrated on train (results/checks-calibration.json): defect checks 1.76 % of dialogues, summary
-    # checks 0.41 %; the bound was 0.015 until sentence_repeated (0.35 pp of train) joined the bar
-    assert flagged / len(dialogsum_rows) <= 0.025
+    # held-out dev against the train calibration: the defect and summary checks together reject what
+    # they reject on train, within one percentage point (train: 1.95 % + 0.93 % at this commit)
+    train = json.loads(CALIBRATION.read_text())["train"]
+    assert flagged / len(dialogsum_rows) <= train["defect_reject_rate"] + train["summary_reject_rate"] + 0.01
 
 
 def test_copy_check_finds_copies_not_chance_overlap(dialogsum_rows):
