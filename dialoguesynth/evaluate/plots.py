@@ -87,7 +87,7 @@ def plot_sweep(report: dict, out: Path) -> list[Path]:
     def plain(key: str):
         return lambda m: (m.get(key), None)
 
-    vendi = "Vendi among passing, on subsets of equal n (2.5-97.5 % range)"
+    vendi = "Vendi among passing, at equal n"
     for name, (xget, xlabel), (yget, ylabel) in (
         ("sweep_pass_vs_diversity.png", (plain("pass_rate"), "pass rate"), (at_n, vendi)),
         (
@@ -104,11 +104,15 @@ def plot_sweep(report: dict, out: Path) -> list[Path]:
                 err = {"xerr": [[x - xr[0]], [xr[1] - x]]} if xr else {"yerr": [[y - yr[0]], [yr[1] - y]]} if yr else {}
                 ax.errorbar([x], [y], fmt=markers[b % len(markers)], color=f"C{b}", capsize=3, **err)
                 ax.annotate(str(k), (x, y), textcoords="offset points", xytext=(4, 3), fontsize=8)
-            ax.scatter([], [], marker=markers[b % len(markers)], color=f"C{b}", label=f"bar: {bar}")
+            n = next((c["bars"][bar]["equal_n"]["n"] for c in cells if "equal_n" in c["bars"][bar]), None)
+            label = f"bar: {bar}" + (f" (n = {n})" if n else "")
+            ax.scatter([], [], marker=markers[b % len(markers)], color=f"C{b}", label=label)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         ax.legend(fontsize=8)
-        ax.set_title("each point: one cell (number) under one quality bar; n differs per bar", fontsize=9)
+        ax.set_title(
+            "each point: one cell (number) under one quality bar; bars: 2.5-97.5 % of Vendi over subsets", fontsize=9
+        )
         fig.tight_layout()
         fig.savefig(out / name, dpi=90)
         plt.close(fig)
