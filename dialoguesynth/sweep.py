@@ -107,7 +107,10 @@ def run_sweep(sc: SweepConfig, out: Path, progress: bool = True, backend=None, l
     compare_at_equal_n(results, passing, sc)
     from .evaluate.plots import plot_sweep
 
-    report = {"sweep": json.loads(sc.model_dump_json()), "cells": results}
+    settings = json.loads(sc.model_dump_json())
+    if sc.base is not None and sc.base.is_relative_to(Path.cwd()):  # not this machine's absolute path
+        settings["base"] = str(sc.base.relative_to(Path.cwd()))
+    report = {"sweep": settings, "cells": results}
     report["plots"] = [p.name for p in plot_sweep(report, out)]
     (out / "sweep.json").write_text(json.dumps(report, indent=2))
     (out / "sweep.md").write_text(to_markdown(report))

@@ -9,7 +9,8 @@ from dialoguesynth.errors import ConfigError
 from dialoguesynth.sweep import load_sweep, run_sweep
 
 
-def test_sweep_grid_bars_and_plots(tmp_path, dialogsum):
+def test_sweep_grid_bars_and_plots(tmp_path, dialogsum, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     path = tmp_path / "sweep.yaml"
     base = tmp_path / "base.yaml"
     base.write_text(
@@ -41,6 +42,7 @@ def test_sweep_grid_bars_and_plots(tmp_path, dialogsum):
         assert (tmp_path / "out" / f"cell-{c['cell']:02d}" / "report" / "report.json").is_file()
     assert set(r["plots"]) == {"sweep_pass_vs_diversity.png", "sweep_realism_vs_diversity.png", "sweep_coverage.png"}
     assert "| strict |" in (tmp_path / "out" / "sweep.md").read_text()
+    assert r["sweep"]["base"] == "base.yaml"  # as the user's working directory sees it, not absolute
 
 
 def test_sweep_config_errors_are_one_line(tmp_path):
