@@ -3,7 +3,7 @@
 #   make test   same environment + test tools, then the test suite (what .ci/run calls)
 #   make bench  throughput side by side: pipeline, raw vLLM, HF sequential, HF batched (~30 min)
 #   make gemma  the optional second embedded model (Gemma 3 270M, for model mixes and hivemind.py)
-#   make sweep  the published quality-diversity sweep (~25 min)
+#   make sweep  the published quality-diversity sweep (~25 min, 80 specs per cell)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
