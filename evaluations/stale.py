@@ -3,9 +3,12 @@
 A result depends on what its recorded commands run: the evaluation scripts they name and every
 module those import (followed through the package), the data files those modules read (catalogs,
 prompts, the reference pool), the configs the commands name, and `pyproject.toml`. A result that
-holds a corpus's run summary (or runs the `dialoguesynth` command) also depends on the generator
-(the CLI and all it imports). It is current when none of that changed between the commit it
-records and HEAD. A Python file whose change touches only comments, docstrings or formatting (the
+runs the `dialoguesynth` command depends on the CLI and all it imports; one that holds a corpus's
+run summary depends on the generator (the pipeline and all it imports, and the CLI's own file).
+Commits are read from every 40-hex value a result's JSON records (`commit`, `generated_at`, ...),
+so a corpus generated at one commit and scored at another is judged from each (the older flags
+more). A result is current when none of that changed between the commits it records and HEAD. A
+Python file whose change touches only comments, docstrings or formatting (the
 same syntax tree) does not count.
     .venv/bin/python evaluations/stale.py [--strict]    # --strict: exit 1 if any result is stale
 """
@@ -24,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "evaluations" / "results"
 PACKAGE = "dialoguesynth"
 CLI = f"{PACKAGE}/cli.py"
+GENERATOR = f"{PACKAGE}/pipeline.py"
+_SHA = re.compile(r"[0-9a-f]{40}")
 # data files and the module that reads them (tests check every data file has a reader here)
 DATA = {
     f"{PACKAGE}/catalogs.py": ["personas", "contexts"],
@@ -108,9 +113,10 @@ def dependencies(folder: Path) -> tuple[set[str], list[str]]:
         roots |= {t for t in re.findall(r"(\S+\.ya?ml)\b", c) if (ROOT / t).is_file()}
         if _CLI_COMMAND.search(c):
             roots.add(CLI)
+    deps = closure(roots)
     if corpus:
-        roots.add(CLI)
-    return commits, sorted(closure(roots))
+        deps |= closure({GENERATOR}) | {CLI}
+    return commits, sorted(deps)
 
 
 def _recorded(folder: Path) -> tuple[set[str], set[str], bool]:
@@ -126,8 +132,7 @@ def _recorded(folder: Path) -> tuple[set[str], set[str], bool]:
         while stack:
             x = stack.pop()
             if isinstance(x, dict):
-                if isinstance(x.get("commit"), str) and len(x["commit"]) == 40:
-                    found.add(x["commit"])
+                found |= {v for v in x.values() if isinstance(v, str) and _SHA.fullmatch(v)}
                 if isinstance(x.get("command"), str):
                     commands.add(x["command"])
                 stack.extend(x.values())

@@ -53,7 +53,14 @@ def test_a_corpus_or_the_cli_brings_in_the_generator(tmp_path):
     assert "dialoguesynth/pipeline.py" not in scored
     (tmp_path / "b" / "run_summary.json").write_text("{}")
     _, generated = stale.dependencies(tmp_path / "b")
-    assert "dialoguesynth/pipeline.py" in generated
+    assert {"dialoguesynth/pipeline.py", "dialoguesynth/cli.py"} <= set(generated)
+    assert "dialoguesynth/sweep.py" not in generated  # the CLI's other commands are not the generator
+
+
+def test_every_recorded_commit_counts(tmp_path):
+    old = "1" * 40
+    (tmp_path / "provenance.json").write_text(json.dumps({"commit": HEAD, "generated_at": old}))
+    assert stale.dependencies(tmp_path)[0] == {HEAD, old}
 
 
 def test_a_named_config_is_a_dependency(tmp_path):
