@@ -1,6 +1,7 @@
 """`dialoguesynth sweep`: a grid over generation dials, each cell generated (one engine shared by
-all cells), then scored under each quality bar: pass rate, diversity among the passing dialogues,
-realism of the passing dialogues, and how evenly they cover the coverage grid.
+all cells), then scored under each quality bar: pass rate, diversity among the passing dialogues
+(also at one n for every cell: diversity grows with the number of dialogues), realism of the
+passing dialogues, and how evenly they cover the coverage grid.
 
 Quality bars are applied after generation to each cell's accepted dialogues, so a bar can only be
 as loose as the run's own `checks` (which stay the floor); stricter bars need no regeneration."""
