@@ -8,8 +8,8 @@ run summary depends on the generator (the pipeline and all it imports, and the C
 Commits are read from every 40-hex value a result's JSON records (`commit`, `generated_at`, ...),
 so a corpus generated at one commit and scored at another is judged from each (the older flags
 more). A result is current when none of that changed between the commits it records and HEAD. A
-Python file whose change touches only comments, docstrings or formatting (the
-same syntax tree) does not count.
+Python file whose change touches only comments, docstrings or formatting (the same syntax tree)
+does not count.
     .venv/bin/python evaluations/stale.py [--strict]    # --strict: exit 1 if any result is stale
 """
 
@@ -21,6 +21,7 @@ import json
 import re
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,7 +67,8 @@ def _import_names(nodes, pkg: str, here: Path) -> list[tuple[str, Path, list[str
     return out
 
 
-def _imports(path: str, lazy: bool = False) -> set[str]:
+@cache  # every result walks the same modules: parse each once
+def _imports(path: str, lazy: bool = False) -> frozenset[str]:
     """Repository files the module at path imports: package modules (absolute or relative, with the
     packages they sit in) and, for an evaluation script, its sibling scripts. A package's lazy
     attributes (PEP 562 ``__getattr__``) load only when named: ``lazy`` gives those imports instead."""
@@ -88,7 +90,7 @@ def _imports(path: str, lazy: bool = False) -> set[str]:
                 found.add(f)
             elif (init := _module_file(mod, search)) and init.endswith("__init__.py"):
                 found |= _imports(init, lazy=True)
-    return found
+    return frozenset(found)
 
 
 def closure(files: set[str]) -> set[str]:
