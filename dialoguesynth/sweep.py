@@ -127,7 +127,7 @@ def score_cell(
     ref_emb: np.ndarray,
     bars: dict[str, dict],
     taxonomy: Taxonomy,
-    passing: dict | None = None,
+    passing: dict,
 ) -> dict:
     """One cell under each bar; the passing texts and embeddings go to ``passing`` for the equal-n comparison."""
     from .evaluate import diversity, realism
@@ -156,10 +156,8 @@ def score_cell(
             and (bar.min_nearest_real_cosine is None or nearest[i] >= bar.min_nearest_real_cosine)
         ]
         m: dict[str, Any] = {"passed": len(keep), "pass_rate": round(len(keep) / summary.requested, 4)}
-        if passing is not None:
-            passing[(k, name)] = ([texts[i] for i in keep], emb[keep])
+        t, e = passing[(k, name)] = [texts[i] for i in keep], emb[keep]
         if len(keep) >= 2:
-            t, e = [texts[i] for i in keep], emb[keep]
             m.update(
                 distinct_2=round(diversity.distinct_n(t, 2), 4),
                 self_bleu=round(diversity.self_bleu(t), 2),
