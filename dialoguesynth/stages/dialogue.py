@@ -35,7 +35,7 @@ LABEL_FREE_WORDS = 4  # no ':' in a turn's first words: tiny models echo header 
 # Lengths are bounded as words, not characters: the engine compiles each request's regex into token
 # masks, and bounded runs of characters ({1,160} per turn) cost it far more (xgrammar: 17.8 s against
 # 0.45 s per default spec; end to end 11.5 against 15.3 accepted dialogues per minute on the same specs,
-# evaluations/results/2026-12-01-length-unit).
+# evaluations/history/2026-12-01-length-unit).
 _FIRST = "[A-Z\"']"
 _END = "[.!?]"
 _WORD = "[A-Za-z0-9,.'\"?!$%&()\\-;]+"  # a word with its marks; no space, no ':'
@@ -221,7 +221,7 @@ def token_budget(
     ``tokens_per_word`` tokens (DialogSum train turns: 1.92 at the 99th percentile, SmolLM2's
     tokenizer), plus each turn's label and end. A render that needs more has words longer than real
     ones ('4444...'). Stopping it there instead of at render.max_tokens saved nothing net (the attempts
-    cut sooner are retried: results/2026-12-01-token-budget), so render.tokens_per_word is off by default."""
+    cut sooner are retried: evaluations/history/2026-12-01-token-budget), so render.tokens_per_word is off by default."""
     words = sum(max_turn_words(*_turn_bounds(k, lengths, openers)) for k in range(n))
     return math.ceil(words * tokens_per_word) + LABEL_TOKENS * n
 
