@@ -221,7 +221,8 @@ def token_budget(
     ``tokens_per_word`` tokens (DialogSum train turns: 1.92 at the 99th percentile, SmolLM2's
     tokenizer), plus each turn's label and end. A render that needs more has words longer than real
     ones ('4444...'). Stopping it there instead of at render.max_tokens saved nothing net (the attempts
-    cut sooner are retried: evaluations/history/2026-12-01-token-budget), so render.tokens_per_word is off by default."""
+    cut sooner are retried: evaluations/history/2026-12-01-token-budget), so render.tokens_per_word
+    is off by default."""
     words = sum(max_turn_words(*_turn_bounds(k, lengths, openers)) for k in range(n))
     return math.ceil(words * tokens_per_word) + LABEL_TOKENS * n
 
