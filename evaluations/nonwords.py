@@ -1,0 +1,73 @@
+"""How many dialogues hold a word no English word list knows: a corpus beside real DialogSum.
+
+A candidate defect check, measured before it is built: garbled words ("minzn", "mobiie") against
+real typos ("tempreture"). Words starting with a capital (names) are skipped. Needs `wordfreq`
+(not a dependency of the package: `pip install wordfreq==3.1.1`).
+    .venv/bin/python evaluations/nonwords.py out/quality-v12 --out evaluations/results/DATE-quality-v12/nonwords.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+from functools import cache
+from pathlib import Path
+
+from provenance import provenance
+
+WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+
+
+@cache
+def known(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") > 0
+
+
+def unknown(text: str) -> list[str]:
+    return [w for w in WORD.findall(text) if w[0].islower() and not known(w.lower())]
+
+
+def shares(texts: list[str]) -> dict[str, float]:
+    counts = [len(unknown(t)) for t in texts]
+    return {f">={k}": round(sum(c >= k for c in counts) / len(texts), 4) for k in (1, 2, 3)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("corpus", type=Path, help="a dataset folder with dialogues.jsonl")
+    ap.add_argument("--data-dir", type=Path, default=Path("../shared/data/dialogsum"))
+    ap.add_argument("--n-train", type=int, default=3000, help="train dialogues sampled (seed 0)")
+    ap.add_argument("--out", type=Path, required=True)
+    args = ap.parse_args()
+
+    def read(path: Path) -> list[str]:
+        return [json.loads(line)["dialogue"] for line in path.read_text().splitlines() if line.strip()]
+
+    corpus = read(args.corpus / "dialogues.jsonl")
+    train = random.Random(0).sample(read(args.data_dir / "train.jsonl"), args.n_train)
+    held = read(args.data_dir / "dev.jsonl") + read(args.data_dir / "test.jsonl")
+    rng = random.Random(0)
+    result = {
+        **provenance(),
+        "share_of_dialogues_with_unknown_words": {
+            "corpus": shares(corpus),
+            "dialogsum_train_sample": shares(train),
+            "dialogsum_dev_test": shares(held),
+        },
+        "n": {"corpus": len(corpus), "dialogsum_train_sample": len(train), "dialogsum_dev_test": len(held)},
+        "examples": {
+            "corpus": rng.sample([u for t in corpus if (u := unknown(t))], 20),
+            "dialogsum_train_sample": rng.sample([u for t in train if (u := unknown(t))], 20),
+        },
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1))
+    print(json.dumps(result["share_of_dialogues_with_unknown_words"], indent=1))
+
+
+if __name__ == "__main__":
+    main()
