@@ -1,4 +1,5 @@
-"""The README's config block is the real config: it must load and equal the defaults."""
+"""The docs match the code: the README's config block is the real config, and every published
+result the docs cite exists where they say."""
 
 import json
 import re
@@ -36,3 +37,16 @@ def test_provenance_names_the_machine():
     p = provenance()
     assert "{" not in p["machine"] and "CPUs" in p["machine"] and "GB RAM" in p["machine"], p["machine"]
     assert len(p["commit"]) == 40
+
+
+# a results/ or history/ folder or file named in the docs (relative to the repository or evaluations/)
+_CITED = re.compile(r"(?:evaluations/)?((?:results|history)/[\w.-]+)")
+
+
+def test_every_cited_result_exists():
+    docs = [ROOT / "README.md", ROOT / "DEVELOPERS.md", ROOT / "evaluations" / "README.md"]
+    docs += [ROOT / "evaluations" / "history" / "README.md"]
+    cited = {m for d in docs for m in _CITED.findall(d.read_text())}
+    assert any(c.startswith("results/") for c in cited) and any(c.startswith("history/") for c in cited)
+    missing = sorted(c for c in cited if not (ROOT / "evaluations" / c).exists())
+    assert not missing, missing
