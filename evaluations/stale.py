@@ -144,9 +144,14 @@ def _recorded(folder: Path) -> tuple[set[str], set[str], bool]:
 
 
 def _changed(commit: str, paths: list[str]) -> list[str] | None:
-    """Files of paths changed from commit to HEAD; None when the commit is unknown here."""
+    """Files of paths changed from commit to HEAD; None when the commit is unknown here. A file added
+    since the commit is not counted: what was made at that commit cannot have used it (a result whose
+    parts were made at several commits names a later script for a later part)."""
     r = subprocess.run(
-        ["git", "diff", "--name-only", commit, "HEAD", "--", *paths], cwd=ROOT, capture_output=True, text=True
+        ["git", "diff", "--name-only", "--diff-filter=a", commit, "HEAD", "--", *paths],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     if r.returncode != 0:
         return None

@@ -6,6 +6,8 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 spec = importlib.util.spec_from_file_location("stale", ROOT / "evaluations" / "stale.py")
 stale = importlib.util.module_from_spec(spec)
@@ -76,3 +78,16 @@ def test_status(tmp_path):
     assert stale.status(result(tmp_path / "a", "python evaluations/calibrate_checks.py"))[0] == "current"
     assert stale.status(result(tmp_path / "b", "x", commit="0" * 40))[0] == "unknown"
     assert stale.status(tmp_path / "c")[0] == "unknown"
+
+
+def test_a_file_added_after_a_commit_does_not_make_that_commit_stale():
+    added = subprocess.run(
+        ["git", "log", "--diff-filter=A", "--format=%H", "--", "evaluations/stale.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    before = subprocess.run(["git", "rev-parse", f"{added[-1]}^"], cwd=ROOT, capture_output=True, text=True)
+    if before.returncode != 0:
+        pytest.skip("a shallow clone without the commit before stale.py was added")
+    assert stale._changed(before.stdout.strip(), ["evaluations/stale.py"]) == []
