@@ -12,10 +12,14 @@ import argparse
 import json
 import random
 import re
+import sys
 from functools import cache
 from pathlib import Path
 
 from provenance import provenance
+
+from dialoguesynth.errors import ConfigError
+from dialoguesynth.sampling.exemplars import load_reference
 
 WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 
@@ -43,13 +47,20 @@ def main() -> None:
     ap.add_argument("--n-train", type=int, default=3000, help="train dialogues sampled (seed 0)")
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args()
+    try:
+        import wordfreq  # noqa: F401
+    except ImportError:
+        sys.exit("nonwords: needs wordfreq (pip install wordfreq==3.1.1)")
 
     def read(path: Path) -> list[str]:
-        return [json.loads(line)["dialogue"] for line in path.read_text().splitlines() if line.strip()]
+        return [r.dialogue for r in load_reference(path)]
 
-    corpus = read(args.corpus / "dialogues.jsonl")
-    train = random.Random(0).sample(read(args.data_dir / "train.jsonl"), args.n_train)
-    held = read(args.data_dir / "dev.jsonl") + read(args.data_dir / "test.jsonl")
+    try:
+        corpus = read(args.corpus / "dialogues.jsonl")
+        train = random.Random(0).sample(read(args.data_dir / "train.jsonl"), args.n_train)
+        held = read(args.data_dir / "dev.jsonl") + read(args.data_dir / "test.jsonl")
+    except ConfigError as e:
+        sys.exit(f"nonwords: {e}")
     rng = random.Random(0)
     result = {
         **provenance(),
