@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import cache
 
 _STOP = frozenset("a an the to of for in on at and or with about your my their his her our".split())
 
@@ -27,3 +28,21 @@ def vocabulary_of(dialogues: Iterable[str]) -> frozenset[str]:
     """Words used at least twice in ``dialogues`` (tells garbled openers from real words)."""
     counts = Counter(w for d in dialogues for w in re.findall(r"[a-z']+", d.lower()))
     return frozenset(w for w, n in counts.items() if n >= 2)
+
+
+# a word as a reader sees one: letters, with an apostrophe suffix ("don't", "o'clock")
+_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+
+
+@cache
+def known(word: str) -> bool:
+    """Whether an English word list (wordfreq: web, books, subtitles) knows the lower-case word."""
+    from wordfreq import zipf_frequency  # loads its list on first use: keep imports of this module light
+
+    return zipf_frequency(word, "en") > 0
+
+
+def unknown_words(text: str) -> list[str]:
+    """Lower-case words no English word list knows ('minzn', 'mobiie', but also real typos such as
+    'tempreture'); capitalised words are names and are skipped."""
+    return [w for w in _WORD.findall(text) if w[0].islower() and not known(w.lower())]

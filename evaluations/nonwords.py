@@ -1,8 +1,7 @@
 """How many dialogues hold a word no English word list knows: a corpus beside real DialogSum.
 
-A candidate defect check, measured before it is built: garbled words ("minzn", "mobiie") against
-real typos ("tempreture"). Words starting with a capital (names) are skipped. Needs `wordfreq`
-(not a dependency of the package: `pip install wordfreq==3.1.1`).
+What the `unknown_words` defect check counts (``dialoguesynth.words.unknown_words``): garbled words
+("minzn", "mobiie") against real typos ("tempreture"). Words starting with a capital (names) are skipped.
     .venv/bin/python evaluations/nonwords.py out/quality-v12 --out evaluations/results/DATE-quality-v12/nonwords.json
 """
 
@@ -11,32 +10,18 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import sys
-from functools import cache
 from pathlib import Path
 
 from provenance import provenance
 
 from dialoguesynth.errors import ConfigError
 from dialoguesynth.sampling.exemplars import load_reference
-
-WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
-
-
-@cache
-def known(word: str) -> bool:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en") > 0
-
-
-def unknown(text: str) -> list[str]:
-    return [w for w in WORD.findall(text) if w[0].islower() and not known(w.lower())]
+from dialoguesynth.words import unknown_words
 
 
 def shares(texts: list[str]) -> dict[str, float]:
-    counts = [len(unknown(t)) for t in texts]
+    counts = [len(unknown_words(t)) for t in texts]
     return {f">={k}": round(sum(c >= k for c in counts) / len(texts), 4) for k in (1, 2, 3)}
 
 
@@ -47,10 +32,6 @@ def main() -> None:
     ap.add_argument("--n-train", type=int, default=3000, help="train dialogues sampled (seed 0)")
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args()
-    try:
-        import wordfreq  # noqa: F401
-    except ImportError:
-        sys.exit("nonwords: needs wordfreq (pip install wordfreq==3.1.1)")
 
     def read(path: Path) -> list[str]:
         return [r.dialogue for r in load_reference(path)]
@@ -71,8 +52,8 @@ def main() -> None:
         },
         "n": {"corpus": len(corpus), "dialogsum_train_sample": len(train), "dialogsum_dev_test": len(held)},
         "examples": {
-            "corpus": rng.sample([u for t in corpus if (u := unknown(t))], 20),
-            "dialogsum_train_sample": rng.sample([u for t in train if (u := unknown(t))], 20),
+            "corpus": rng.sample([u for t in corpus if (u := unknown_words(t))], 20),
+            "dialogsum_train_sample": rng.sample([u for t in train if (u := unknown_words(t))], 20),
         },
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

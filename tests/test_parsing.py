@@ -138,9 +138,12 @@ def test_realised_phrases_follow_the_spec_and_its_seed(cfg_factory):
                 set(p) & {x for v in cat.phrases["speech_features"].values() for x in v} for p in openers.values()
             )
         assert all(c.subtopic in p for p in openers[1])  # an early turn names the subtopic
+        assert len(openers[1]) == 1  # one topic phrase per spec (slot `choices: 1`), not the model's favourite
         assert not turn_openers(spec, cat, context=False, speech=False, topic=False)
         assert all(c.subtopic not in p for ps in turn_openers(spec, cat, topic=False).values() for p in ps)
     assert sum(bool(cat.phrases["medium_close"].get(s.context.medium)) for s in specs) > 5  # the close was tried
+    heads = {turn_openers(s, cat)[1][0].split(s.context.subtopic)[0] for s in specs}
+    assert len(heads) >= 5  # the topic phrases spread over a corpus
     # the labeller reads each realised field back off its phrase
     from dialoguesynth.labels import load_labeller
 

@@ -68,3 +68,20 @@ def test_bad_catalog_error_is_readable(tmp_path):
     with pytest.raises(ConfigError, match="openness-extroversion") as e:
         load_persona_catalog(d)
     assert "\n" not in str(e.value)
+
+
+def test_plans_read_as_sentences(sampler):
+    # a plan says "Person1 (Joe) <traits>, feeling ...": descriptors are predicates that follow a name.
+    # Until stop 13 the catalog mixed adjectives and verbs and plans read "is is sceptical", "is answers"
+    from dialoguesynth.stages.fields import traits
+
+    cat = load_persona_catalog().descriptors.descriptors
+    for poles in cat.values():
+        for d in poles["high"] + poles["low"]:
+            verb = next(w for w in d.split() if not w.endswith("ly"))  # 'easily loses the thread'
+            assert verb.endswith("s"), d  # 'is', 'takes', 'prefers': a third-person verb
+    persona = sampler.sample(Draws(7), (30, 40), "female")
+    persona = persona.model_copy(update={"descriptors": ["is warm and polite", "takes long turns", "shows patience"]})
+    assert traits(persona) == "is warm and polite, takes long turns and shows patience"
+    assert traits(persona, most=1) == "is warm and polite"
+    assert traits(None) == "is even-tempered"

@@ -220,3 +220,11 @@ def test_curated_catalog_passes_its_own_check():
     tax = Taxonomy.from_file(catalog_dir("contexts") / "taxonomy.yaml")
     for topic, subs in tax.subtopics.items():
         assert check_subtopics(subs, topic, len(subs)).rejected == [], topic
+
+
+def test_unknown_words_reject_garbles_not_one_typo():
+    # seen in quality-v12's accepted dialogues; DialogSum has typos too ('tempreture'), so one is allowed
+    garbled = "#Person1#: It takes 20 minzn.\n#Person2#: I have 3 new mobiie phones.\n#Person1#: Fine.\n#Person2#: Ok."
+    assert dialogue_defect(turns(garbled), None) == "unknown_words"
+    typo = "#Person1#: The tempreture is low.\n#Person2#: Take a coat, Minzn.\n#Person1#: Fine.\n#Person2#: Ok."
+    assert dialogue_defect(turns(typo), None) is None  # one unknown word; capitalised names are skipped

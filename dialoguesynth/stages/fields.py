@@ -8,9 +8,17 @@ from ..sampling.exemplars import Exemplar
 from ..spec import ConversationSpec, Persona
 
 
+def traits(p: Persona | None, most: int | None = None) -> str:
+    """A persona's descriptors as one predicate ('is curious and asks follow-up questions, prefers
+    familiar routines and shows little patience'); catalog descriptors are predicates."""
+    ds = (p.descriptors if p else [])[:most]
+    if not ds:
+        return "is even-tempered"
+    return ds[0] if len(ds) == 1 else ", ".join(ds[:-1]) + " and " + ds[-1]
+
+
 def _persona(p: Persona, emotion: str) -> str:
-    traits = ", ".join(p.descriptors) if p.descriptors else "even-tempered, nothing unusual"
-    line = f"{p.name}, {p.age}, {p.gender}, {p.occupation}; feels {emotion}; {traits}"
+    line = f"{p.name}, {p.age}, {p.gender}, {p.occupation}; feels {emotion}; {traits(p)}"
     return f"{line}; {p.description}" if p.description else line
 
 
@@ -64,14 +72,11 @@ def template_plan_fields(spec: ConversationSpec) -> dict[str, object]:
     c = spec.context
     ps = spec.personas or []
 
-    def traits(i: int) -> str:
-        return ("is " + ", ".join(ps[i].descriptors)) if len(ps) > i and ps[i].descriptors else "is even-tempered"
-
     return {
         "p1": ps[0].name if ps else "Person1",
         "p2": ps[1].name if len(ps) > 1 else "Person2",
-        "p1_traits": traits(0),
-        "p2_traits": traits(1),
+        "p1_traits": traits(ps[0] if ps else None),
+        "p2_traits": traits(ps[1] if len(ps) > 1 else None),
         "emotion1": c.emotion[0],
         "emotion2": c.emotion[1],
         "medium": c.medium,

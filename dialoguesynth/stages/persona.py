@@ -8,6 +8,7 @@ from ..parsing import parse_line
 from ..prompts import render
 from ..spec import ConversationSpec
 from .base import Stage
+from .fields import traits
 
 
 class PersonaLineStage(Stage[tuple[ConversationSpec, int]]):
@@ -22,8 +23,7 @@ class PersonaLineStage(Stage[tuple[ConversationSpec, int]]):
     def request(self, item, seed: int) -> GenRequest:
         spec, i = item
         p = spec.personas[i]
-        traits = ", ".join(p.descriptors[:2]) or "even-tempered"
-        speaker = f"{p.name}, {p.age}, {p.gender}, {p.occupation}; {traits}"
+        speaker = f"{p.name}, {p.age}, {p.gender}, {p.occupation}; {traits(p, most=2)}"
         prompt = render(self.cfg.prompt_version, "persona", subtopic=spec.context.subtopic, speaker=speaker)
         return GenRequest(
             prompt=prompt, max_tokens=48, temperature=0.7, top_p=0.95, seed=seed, stop=["\n"], regex=r" [^\n]{15,200}\n"

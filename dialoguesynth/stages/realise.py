@@ -28,6 +28,7 @@ class Slot(BaseModel):
     from_: int = Field(0, alias="from")  # negative: counted from the last turn (-1 = the last)
     times: int = Field(1, ge=1)
     every: int = Field(1, ge=1)
+    choices: int | None = Field(None, ge=1)  # phrases drawn for the model to pick from (default: the catalog's)
 
     @property
     def spec_field(self) -> str:
@@ -96,7 +97,7 @@ def turn_openers(
             k, placed = (slot.from_ if slot.from_ >= 0 else max(n + slot.from_, 0)), 0
             while k < n and placed < slot.times:
                 if k not in taken and slot.speaker in (0, k % 2 + 1):
-                    drawn = rng.sample(phrases, min(catalog.choices, len(phrases)))
+                    drawn = rng.sample(phrases, min(slot.choices or catalog.choices, len(phrases)))
                     taken[k] = [p.replace("{subtopic}", spec.context.subtopic) for p in drawn]
                     placed += 1
                     k += slot.every
