@@ -20,6 +20,7 @@ from pydantic import Field
 from .checks import check_dialogue
 from .config import ChecksConfig, Config, Strict, load_config, read_yaml
 from .errors import ConfigError
+from .provenance import provenance
 from .sampling.subtopics import Taxonomy
 from .spec import ConversationSpec, RunSummary, Turn
 
@@ -115,6 +116,7 @@ def run_sweep(sc: SweepConfig, out: Path, progress: bool = True, backend=None, l
     report["plots"] = [p.name for p in plot_sweep(report, out)]
     (out / "sweep.json").write_text(json.dumps(report, indent=2))
     (out / "sweep.md").write_text(to_markdown(report))
+    (out / "provenance.json").write_text(provenance().model_dump_json(indent=1))
     return report
 
 

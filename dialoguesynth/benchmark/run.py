@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import platform
-import shlex
-import sys
 import time
 from pathlib import Path
 from typing import Literal
@@ -17,6 +13,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from ..defects import loops
+from ..provenance import provenance
 from .data import pairs_from, test_items
 from .score import METRICS, bootstrap_ci, item_scores, ratio_ci
 
@@ -157,9 +154,7 @@ def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
         "model": display_name(cfg.model),  # as the user named it, not this machine's cache path
         "wall_s": round(time.monotonic() - t0, 1),
         "versions": _versions(),
-        "commit": _commit(),
-        "command": shlex.join(["dialoguesynth", *sys.argv[1:]]) if Path(sys.argv[0]).stem == "dialoguesynth" else None,
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+        **provenance().model_dump(include={"commit", "dirty", "command", "machine"}),
         "table": table,
         "examples": [
             {"id": ids[i] if ids else i, "input": inputs[i][-300:], "references": refs[i]}
@@ -198,19 +193,6 @@ def _versions() -> dict[str, str]:
         except PackageNotFoundError:
             pass
     return out
-
-
-def _commit() -> str | None:
-    """The dialoguesynth commit when it runs from a git checkout (None from a wheel)."""
-    import subprocess
-
-    try:
-        r = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True, text=True, timeout=10
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return r.stdout.strip() if r.returncode == 0 else None
 
 
 def _subsample(pairs, n, seed):
