@@ -46,3 +46,18 @@ def unknown_words(text: str) -> list[str]:
     """Lower-case words no English word list knows ('minzn', 'mobiie', but also real typos such as
     'tempreture'); capitalised words are names and are skipped."""
     return [w for w in _WORD.findall(text) if w[0].islower() and not known(w.lower())]
+
+
+@cache
+def given_names() -> frozenset[str]:
+    """First names of the locales personas are drawn from (faker's lists: 'Mark', 'Lucy', 'Colin')."""
+    from importlib import import_module
+
+    names: set[str] = set()
+    for locale in ("en_US", "en_GB", "en_CA", "en_AU", "en_IE"):
+        try:
+            provider = import_module(f"faker.providers.person.{locale}").Provider
+        except ImportError:  # a faker without this locale's list
+            continue
+        names |= set(getattr(provider, "first_names", ()))
+    return frozenset(names)

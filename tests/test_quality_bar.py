@@ -228,3 +228,13 @@ def test_unknown_words_reject_garbles_not_one_typo():
     assert dialogue_defect(turns(garbled), None) == "unknown_words"
     typo = "#Person1#: The tempreture is low.\n#Person2#: Take a coat, Minzn.\n#Person1#: Fine.\n#Person2#: Ok."
     assert dialogue_defect(turns(typo), None) is None  # one unknown word; capitalised names are skipped
+
+
+def test_summary_naming_someone_the_dialogue_never_names_is_rejected():
+    # seen in quality-v12 ('#Person1# invites Mark to play football.', no Mark in the dialogue)
+    dialogue = "#Person1#: Do you want to play football on Sunday?\n#Person2#: Sure, what time?"
+    assert summary_defect("#Person1# invites Mark to play football.", dialogue) == "summary_unknown_name"
+    named = dialogue.replace("Do you", "Mark, do you")
+    assert summary_defect("#Person1# invites Mark to play football.", named) is None
+    # a sentence's first word is no sign of a name; DialogSum's own summaries pass (0.18 % of train do not)
+    assert summary_defect("Will #Person2# play football? #Person1# asks.", dialogue) is None
