@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 
+from .catalogs import load_persona_catalog
+
 _STOP = frozenset("a an the to of for in on at and or with about your my their his her our".split())
 
 
@@ -50,11 +52,11 @@ def unknown_words(text: str) -> list[str]:
 
 @cache
 def given_names() -> frozenset[str]:
-    """First names of the locales personas are drawn from (faker's lists: 'Mark', 'Lucy', 'Colin')."""
+    """First names of the locales the shipped persona catalog draws from (faker's lists: 'Mark', 'Lucy')."""
     from importlib import import_module
 
     names: set[str] = set()
-    for locale in ("en_US", "en_GB", "en_CA", "en_AU", "en_IE"):
+    for locale in load_persona_catalog().demographics.locales:
         try:
             provider = import_module(f"faker.providers.person.{locale}").Provider
         except ImportError:  # a faker without this locale's list

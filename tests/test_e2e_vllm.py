@@ -42,8 +42,9 @@ def test_dataset_schema_and_contents(run, dialogsum):
     ds = datasets.load_from_disk(str(out))
     rejected = (out / "rejected.jsonl").read_text().splitlines()
     assert len(ds) + len(rejected) == N
-    # first-attempt pass is ~0.7 (evaluations/compare_prompts.py); with 2 retries losing 3 of 6 is ~1e-4
-    assert len(ds) >= N - 2, f"only {len(ds)}/{N} passed checks: {rejected}"
+    # the bar keeps ~56 % of specs after retries (quality-v13: 400 of 713), so "4 of 6" would fail about half
+    # the time on another machine's floats; the acceptance rate is a published figure, this test reads rows
+    assert len(ds) >= 1, f"none of {N} passed checks: {rejected}"
     for row in ds:
         assert row["turns"] and all(t["text"].strip() for t in row["turns"])
         assert {t["speaker"] for t in row["turns"]} == {"#Person1#", "#Person2#"}
@@ -90,7 +91,7 @@ def test_model_mix_switches_engines_in_one_process(tmp_path, dialogsum):
     folder = resolve_model("embedded")
     mix = {"embedded": 1.0, folder: 1.0}
     base = dict(
-        num_dialogues=4,
+        num_dialogues=8,
         topics__expand=False,
         topics__topics=["shopping"],
         reference__path=str(dialogsum / "train.jsonl"),
@@ -98,23 +99,18 @@ def test_model_mix_switches_engines_in_one_process(tmp_path, dialogsum):
         plan__strategy="template",
         summary__enabled=False,
     )
-    # the seed whose fill-gaps specs (what this run renders: fill from index 0, nothing accepted yet) use both models
-    seed = next(
-        s
-        for s in range(100)
-        if len(
-            {
-                x.model
-                for x in Generator(load_config(None, seed=s, coverage__fill_gaps=True, **base), progress=False)
-                .spec_sampler()
-                .fill(0, 4, [])
-            }
-        )
-        == 2
-    )
+
+    # the first seed whose fill-gaps specs (what this run renders: fill from index 0, nothing accepted yet) give
+    # each model at least three of the eight; eight specs, because about half of the embedded model's dialogues
+    # fail the bar: with four, one or none accepted happened on CI (p ~ 0.2), with eight p ~ 0.02
+    def models(s):
+        cfg = load_config(None, seed=s, coverage__fill_gaps=True, **base)
+        return [x.model for x in Generator(cfg, progress=False).spec_sampler().fill(0, 8, [])]
+
+    seed = next(s for s in range(100) if min(models(s).count(m) for m in mix) >= 3)
     cfg = tmp_path / "mix.yaml"
     cfg.write_text(
-        f"seed: {seed}\nnum_dialogues: 4\ntopics: {{expand: false, topics: [shopping]}}\n"
+        f"seed: {seed}\nnum_dialogues: 8\ntopics: {{expand: false, topics: [shopping]}}\n"
         f"reference: {{path: {dialogsum / 'train.jsonl'}}}\nplan: {{strategy: template}}\nsummary: {{enabled: false}}\n"
     )
     out = tmp_path / "out"
@@ -140,11 +136,13 @@ def test_model_mix_switches_engines_in_one_process(tmp_path, dialogsum):
     assert proc.returncode == 0, proc.stderr[-3000:]
     ds = datasets.load_from_disk(str(out))
     rejected = (out / "rejected.jsonl").read_text().splitlines()
-    assert len(ds) + len(rejected) == 4 and len(ds) >= 2
+    assert len(ds) + len(rejected) == 8 and len(ds) >= 2, [json.loads(line)["reason"] for line in rejected]
     specs = [json.loads(line)["spec"] for line in (out / "run" / "records.jsonl").read_text().splitlines()]
     specs += [json.loads(line)["spec"] for line in rejected]
     assert {s["model"] for s in specs} == set(mix)  # both engines rendered
-    assert all(r["model"] in ("embedded:SmolLM2-135M-Instruct", folder) for r in ds)
+    # each row names the engine its own spec drew (the mix defect: every row named one model)
+    names = {"embedded": "embedded:SmolLM2-135M-Instruct", folder: folder}
+    assert [r["model"] for r in ds] == [names[json.loads(r["spec_json"])["model"]] for r in ds]
     grid = json.loads((out / "summary.json").read_text())["coverage_grid"]
     assert grid["max"] == 1  # fill-gaps: no cell got a second dialogue before every cell had one
 

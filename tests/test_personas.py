@@ -77,6 +77,8 @@ def test_plans_read_as_sentences(sampler):
 
     cat = load_persona_catalog().descriptors.descriptors
     for poles in cat.values():
+        # three per pole: a flow list split 'mentions times, dates and details' into two (stop 14)
+        assert len(poles["high"]) == len(poles["low"]) == 3, poles
         for d in poles["high"] + poles["low"]:
             verb = next(w for w in d.split() if not w.endswith("ly"))  # 'easily loses the thread'
             assert verb.endswith("s"), d  # 'is', 'takes', 'prefers': a third-person verb
