@@ -111,8 +111,10 @@ def child_raw(calls_path: Path, out: Path, model_cfg: dict, seed: int, only_larg
     engine_cfg = ModelConfig.model_validate({k: v for k, v in model_cfg.items() if k in ModelConfig.model_fields})
     for k, v in engine_env(engine_cfg).items():
         os.environ.setdefault(k, v)
-    from vllm import LLM, SamplingParams
-    from vllm.sampling_params import StructuredOutputsParams
+    from vllm import LLM
+
+    from dialoguesynth.backends.base import GenRequest
+    from dialoguesynth.backends.vllm_backend import sampling_params, submission_order
 
     lines = [json.loads(x) for x in calls_path.read_text().splitlines()]
     calls = lines[1:]
@@ -124,28 +126,15 @@ def child_raw(calls_path: Path, out: Path, model_cfg: dict, seed: int, only_larg
     load_s = time.monotonic() - t
     gen_s, tokens, requests, per_call = 0.0, 0, 0, []
     for call in calls:
-        params = []
-        for r in call["requests"]:
-            so = (
-                StructuredOutputsParams(regex=r["regex"])
-                if r["regex"]
-                else (StructuredOutputsParams(json=r["json_schema"]) if r["json_schema"] else None)
-            )
-            if model_cfg.get("no_guided"):  # lever: what guided decoding costs
-                so = None
-            seed = None if model_cfg.get("no_seeds") else r["seed"]  # lever: what per-request seeds cost
-            params.append(
-                SamplingParams(
-                    temperature=r["temperature"],
-                    top_p=r["top_p"],
-                    max_tokens=r["max_tokens"],
-                    stop=r["stop"] or None,
-                    seed=seed,
-                    structured_outputs=so,
-                )
-            )
+        reqs = [GenRequest.model_validate(r) for r in call["requests"]]
+        if model_cfg.get("no_guided"):  # lever: what guided decoding costs
+            reqs = [r.model_copy(update={"regex": None, "json_schema": None}) for r in reqs]
+        if model_cfg.get("no_seeds"):  # lever: what per-request seeds cost
+            reqs = [r.model_copy(update={"seed": None}) for r in reqs]
+        # the pipeline's own submission order and sampling parameters (repetition penalty, logprobs too)
+        order = submission_order(reqs)
         t = time.monotonic()
-        outs = llm.generate([r["prompt"] for r in call["requests"]], params, use_tqdm=False)
+        outs = llm.generate([reqs[i].prompt for i in order], [sampling_params(reqs[i]) for i in order], use_tqdm=False)
         dt = time.monotonic() - t
         gen_s += dt
         n_tok = sum(len(o.outputs[0].token_ids) for o in outs)

@@ -71,35 +71,13 @@ class VLLMBackend:
             ) from exc
         self.tokenizer = self.llm.get_tokenizer()
 
-    def _params(self, r: GenRequest):
-        from vllm import SamplingParams
-        from vllm.sampling_params import StructuredOutputsParams
-
-        structured = None
-        if r.regex is not None:
-            structured = StructuredOutputsParams(regex=r.regex)
-        elif r.json_schema is not None:
-            structured = StructuredOutputsParams(json=r.json_schema)
-        return SamplingParams(
-            temperature=r.temperature,
-            top_p=r.top_p,
-            max_tokens=r.max_tokens,
-            repetition_penalty=r.repetition_penalty,
-            stop=r.stop or None,
-            seed=r.seed,
-            structured_outputs=structured,
-            logprobs=0 if r.logprobs else None,  # 0: only the sampled token's, enough for the cumulative figure
-        )
-
     def generate(self, requests: list[GenRequest], progress: ProgressFn | None = None) -> list[Completion]:
         if not requests:
             return []
-        # prompts that share a prefix (reference.share) go in together, so the prefix cache still holds
-        # it when the next one is scheduled; results come back in the caller's order
-        order = sorted(range(len(requests)), key=lambda i: requests[i].prompt)
+        order = submission_order(requests)
         done = self.llm.generate(
             [requests[i].prompt for i in order],
-            [self._params(requests[i]) for i in order],
+            [sampling_params(requests[i]) for i in order],
             use_tqdm=_tqdm_bridge(progress) if progress else False,
         )
         outs = [None] * len(requests)
@@ -124,6 +102,34 @@ class VLLMBackend:
             except Exception:
                 pass
             self.llm = None
+
+
+def sampling_params(r: GenRequest):
+    """vLLM's SamplingParams for a request (one place: the backend and the throughput bench's raw arm)."""
+    from vllm import SamplingParams
+    from vllm.sampling_params import StructuredOutputsParams
+
+    structured = None
+    if r.regex is not None:
+        structured = StructuredOutputsParams(regex=r.regex)
+    elif r.json_schema is not None:
+        structured = StructuredOutputsParams(json=r.json_schema)
+    return SamplingParams(
+        temperature=r.temperature,
+        top_p=r.top_p,
+        max_tokens=r.max_tokens,
+        repetition_penalty=r.repetition_penalty,
+        stop=r.stop or None,
+        seed=r.seed,
+        structured_outputs=structured,
+        logprobs=0 if r.logprobs else None,  # 0: only the sampled token's, enough for the cumulative figure
+    )
+
+
+def submission_order(requests: list[GenRequest]) -> list[int]:
+    """The order requests go to the engine: prompts that share a prefix (reference.share) go in together,
+    so the prefix cache still holds it when the next one is scheduled."""
+    return sorted(range(len(requests)), key=lambda i: requests[i].prompt)
 
 
 def _mean_logprob(out) -> float | None:
