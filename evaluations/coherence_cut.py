@@ -14,6 +14,7 @@ from pathlib import Path
 from provenance import provenance
 
 from dialoguesynth.errors import ConfigError
+from dialoguesynth.evaluate.data import turns_of
 from dialoguesynth.evaluate.layers import coherence
 from dialoguesynth.sampling.exemplars import load_reference
 
@@ -30,7 +31,8 @@ def main() -> None:
             dialogues = [r.dialogue for r in load_reference(corpus / "dialogues.jsonl")]
         except ConfigError as e:
             sys.exit(f"coherence_cut: {e}")
-        cut = ["\n".join(t for k, t in enumerate(d.split("\n")) if k != args.drop_turn - 1) for d in dialogues]
+        # turns as `coherence` counts them (blank lines are not turns)
+        cut = ["\n".join(t for k, t in enumerate(turns_of(d)) if k != args.drop_turn - 1) for d in dialogues]
         result["corpora"][corpus.name] = {"full": coherence(dialogues), "without_turn": coherence(cut)}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1))

@@ -158,6 +158,21 @@ def test_realised_phrases_follow_the_spec_and_its_seed(cfg_factory):
             ), p
 
 
+def test_each_mood_phrase_has_a_word_of_its_own():
+    # a probe (or a reader) can only tell the mood from a phrase whose words no other mood uses:
+    # 'Really?' (curious) shared 'really' with 'I'm really happy', and the mood was near chance
+    import re
+
+    from dialoguesynth.stages.realise import load_realisation
+
+    moods = load_realisation().phrases["emotion"]
+    words = {m: {w for p in ps for w in re.findall(r"[a-z']+", p.lower())} for m, ps in moods.items()}
+    for mood, phrases in moods.items():
+        others = set().union(*(w for m, w in words.items() if m != mood))
+        for p in phrases:
+            assert set(re.findall(r"[a-z']+", p.lower())) - others, (mood, p)
+
+
 def test_realisation_slots_count_from_the_end_and_name_their_lists(cfg_factory):
     import pytest
     from pydantic import ValidationError

@@ -230,6 +230,18 @@ def test_unknown_words_reject_garbles_not_one_typo():
     assert dialogue_defect(turns(typo), None) is None  # one unknown word; capitalised names are skipped
 
 
+def test_unknown_words_see_bare_contractions_and_broken_endings():
+    # quality-v14's sample passed with this closing turn: 'ive' is in web word lists and a capital was skipped
+    garbled = "#Person1#: Is it broken?\n#Person2#: tis a test ia ive been 5 days since,but,I'mntt.\n#Person1#: Fine."
+    assert dialogue_defect(turns(garbled), None) == "unknown_words"
+    # apostrophes as transcripts write them, names with a possessive, and words that look bare ('well', 'its')
+    fine = (
+        "#Person1#: I'm sure Jack's car is at McDonald's. Don't wait.\n#Person2#: Well, its engine can't start.\n"
+        "#Person1#: We'll see at five o'clock, ma'am."
+    )
+    assert dialogue_defect(turns(fine), None) is None
+
+
 def test_summary_naming_someone_the_dialogue_never_names_is_rejected():
     # seen in quality-v12 ('#Person1# invites Mark to play football.', no Mark in the dialogue)
     dialogue = "#Person1#: Do you want to play football on Sunday?\n#Person2#: Sure, what time?"
