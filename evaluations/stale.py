@@ -38,6 +38,7 @@ DATA = {
     f"{PACKAGE}/view.py": [f"{PACKAGE}/view.html"],
 }
 _CORPUS_SUMMARY = re.compile(r"(^run_summary|-summary)\.json$")
+_RUNS_CLI = re.compile(rf"[\"']{PACKAGE}(\.cli)?[\"']")  # "dialoguesynth" / "dialoguesynth.cli" in an argv
 _CLI_COMMAND = re.compile(rf"(^|[\s/]){PACKAGE}\s|-m {PACKAGE}\b")
 
 
@@ -112,6 +113,9 @@ def dependencies(folder: Path) -> tuple[set[str], list[str]]:
     roots = {"pyproject.toml"}
     for c in commands:
         roots |= {f"evaluations/{m}" for m in re.findall(r"(\w+\.py)\b", c) if (ROOT / "evaluations" / m).is_file()}
+        # a script that runs the CLI in a child process (chaos.py, bench_throughput.py) imports none of it
+        if any(_RUNS_CLI.search((ROOT / r).read_text()) for r in roots if r.startswith("evaluations/")):
+            roots.add(CLI)
         roots |= {t for t in re.findall(r"(\S+\.ya?ml)\b", c) if (ROOT / t).is_file()}
         if _CLI_COMMAND.search(c):
             roots.add(CLI)

@@ -59,6 +59,16 @@ def test_a_corpus_or_the_cli_brings_in_the_generator(tmp_path):
     assert "dialoguesynth/sweep.py" not in generated  # the CLI's other commands are not the generator
 
 
+def test_a_script_that_runs_the_cli_in_a_child_depends_on_the_generator(tmp_path):
+    # chaos.py starts `python -m dialoguesynth.cli generate` and imports nothing of the generator: its
+    # result was reported current after a change to the quality bar
+    _, deps = stale.dependencies(result(tmp_path, "python evaluations/chaos.py --kills 20"))
+    assert {"dialoguesynth/cli.py", "dialoguesynth/pipeline.py", "dialoguesynth/defects.py"} <= set(deps)
+    (tmp_path / "c").mkdir()
+    _, deps = stale.dependencies(result(tmp_path / "c", "python evaluations/calibrate_checks.py"))
+    assert "dialoguesynth/pipeline.py" not in deps
+
+
 def test_every_recorded_commit_counts(tmp_path):
     old = "1" * 40
     (tmp_path / "provenance.json").write_text(json.dumps({"commit": HEAD, "generated_at": old}))
