@@ -24,6 +24,8 @@ import sys
 from functools import cache
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "evaluations" / "results"
 PACKAGE = "dialoguesynth"
@@ -159,22 +161,27 @@ def _changed(commit: str, paths: list[str]) -> list[str] | None:
     )
     if r.returncode != 0:
         return None
-    return [f for f in r.stdout.split() if not (f.endswith(".py") and _same_code(commit, f))]
+    return [f for f in r.stdout.split() if not (f.endswith((".py", ".yaml", ".yml")) and _same_code(commit, f))]
 
 
 def _same_code(commit: str, path: str) -> bool:
-    """The file's syntax tree, docstrings aside, is the same at commit and HEAD (comments and
-    formatting are not in the tree)."""
+    """The file's syntax tree, docstrings aside (Python), or its parsed data (YAML), is the same at
+    commit and HEAD: comments and formatting are in neither."""
     trees = []
     for rev in (commit, "HEAD"):
         r = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=ROOT, capture_output=True, text=True)
         if r.returncode != 0:
             return False  # added or removed
         try:
-            trees.append(_code(r.stdout))
-        except SyntaxError:
+            trees.append(_parsed(path, r.stdout))
+        except (SyntaxError, yaml.YAMLError):
             return False
     return trees[0] == trees[1]
+
+
+def _parsed(path: str, source: str):
+    """What a file means to the code that reads it: a Python syntax tree or YAML data."""
+    return _code(source) if path.endswith(".py") else yaml.safe_load(source)
 
 
 def _code(source: str) -> str:

@@ -69,6 +69,14 @@ def test_a_script_that_runs_the_cli_in_a_child_depends_on_the_generator(tmp_path
     assert "dialoguesynth/pipeline.py" not in deps
 
 
+def test_comments_of_a_catalog_do_not_make_a_result_stale():
+    before = "# phrases\nemotion:\n  sad: [I'm so sad, I feel so down]\n"
+    assert stale._parsed("contexts/x.yaml", before) == stale._parsed(
+        "contexts/x.yaml", "emotion:  # moods\n  sad:\n    - I'm so sad\n    - I feel so down\n"
+    )
+    assert stale._parsed("contexts/x.yaml", before) != stale._parsed("contexts/x.yaml", before.replace("down", "low"))
+
+
 def test_every_recorded_commit_counts(tmp_path):
     old = "1" * 40
     (tmp_path / "provenance.json").write_text(json.dumps({"commit": HEAD, "generated_at": old}))
