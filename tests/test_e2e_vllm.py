@@ -154,7 +154,7 @@ def test_a_named_chat_reference_gives_a_named_corpus(tmp_path):
     chat = __import__("pathlib").Path(__file__).parent / "data" / "chat_corpus.jsonl"
     cfg = tmp_path / "chat.yaml"
     cfg.write_text(
-        f"seed: 4\nnum_dialogues: 4\ntopics: {{expand: false, topics: [weekend plans]}}\nreference: {{path: {chat}}}\n"
+        f"seed: 4\nnum_dialogues: 8\ntopics: {{expand: false, topics: [weekend plans]}}\nreference: {{path: {chat}}}\n"
     )
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "dialoguesynth.cli", "generate", "-c", str(cfg), "-o", str(out), "--no-progress"]
@@ -162,6 +162,8 @@ def test_a_named_chat_reference_gives_a_named_corpus(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "more than two speakers" in proc.stdout + proc.stderr  # the three-party chats were set aside, said so
     ds = datasets.load_from_disk(str(out))
+    # 8 specs: about half pass the bar after retries (quality-v15: 55 %), so "2 of 4" failed about one run
+    # in four (it did, at 83ad940: 1 of 4); at least 2 of 8 fails about one in fifty
     assert len(ds) >= 2, json.loads((out / "summary.json").read_text())["rejected_by_reason"]
     named = 0
     for row in ds:
@@ -192,7 +194,8 @@ def test_deterministic_texts_do_not_depend_on_the_batch(tmp_path, dialogsum):
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
         assert proc.returncode == 0, proc.stderr[-3000:]
         rows = [json.loads(x) for x in (out / "run" / "records.jsonl").read_text().splitlines()]
-        rejected = [json.loads(x) for x in (out / "run" / "rejected.jsonl").read_text().splitlines()]
+        dead = out / "run" / "rejected.jsonl"  # written at the first rejection: absent when all pass
+        rejected = [json.loads(x) for x in dead.read_text().splitlines()] if dead.exists() else []
         texts.append(
             (
                 sorted((r["spec"]["id"], r["dialogue"], r["summary"], r["render_seed"]) for r in rows),
