@@ -115,12 +115,12 @@ def dependencies(folder: Path) -> tuple[set[str], list[str]]:
     roots = {"pyproject.toml"}
     for c in commands:
         roots |= {f"evaluations/{m}" for m in re.findall(r"(\w+\.py)\b", c) if (ROOT / "evaluations" / m).is_file()}
-        # a script that runs the CLI in a child process (chaos.py, bench_throughput.py) imports none of it
-        if any(_RUNS_CLI.search((ROOT / r).read_text()) for r in roots if r.startswith("evaluations/")):
-            roots.add(CLI)
         roots |= {t for t in re.findall(r"(\S+\.ya?ml)\b", c) if (ROOT / t).is_file()}
         if _CLI_COMMAND.search(c):
             roots.add(CLI)
+    # a script that runs the CLI in a child process (chaos.py, bench_throughput.py) imports none of it
+    if any(_RUNS_CLI.search((ROOT / r).read_text()) for r in roots if r.endswith(".py")):
+        roots.add(CLI)
     deps = closure(roots)
     if corpus:
         deps |= closure({GENERATOR}) | {CLI}
