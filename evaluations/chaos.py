@@ -17,6 +17,7 @@ import random
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -25,10 +26,10 @@ import datasets
 HERE = Path(__file__).resolve().parent
 
 
-def launch(cmd: list[str], env: dict | None = None) -> subprocess.Popen:
+def launch(cmd: list[str], env: dict | None = None, stderr=subprocess.PIPE) -> subprocess.Popen:
     # own session: the kill takes the engine's child processes too, like a crash of the machine
     return subprocess.Popen(
-        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True, env=env
+        cmd, stdout=subprocess.DEVNULL, stderr=stderr, text=True, start_new_session=True, env=env
     )
 
 
@@ -65,6 +66,25 @@ def outcome_ids(out: Path) -> tuple[list[str], list[str]]:
     return ids("records.jsonl"), ids("rejected.jsonl")
 
 
+def timed_reference_run(config: Path, ref: Path, env: dict | None, timeout_s: float) -> tuple[float, float]:
+    """Run uninterrupted; return (seconds to its first saved outcome, seconds to the end)."""
+    log = tempfile.TemporaryFile("w+")  # a file, not a pipe: a full pipe would stall a long run
+    t = time.monotonic()
+    p = launch(generate_cmd(config, ref), env, stderr=log)
+    first_save = None
+    while p.poll() is None:
+        if first_save is None and any(outcome_ids(ref)):
+            first_save = time.monotonic() - t
+        if time.monotonic() - t > timeout_s:
+            kill_tree(p)
+            raise RuntimeError(f"reference run exceeded {timeout_s} s")
+        time.sleep(0.05)
+    total = time.monotonic() - t
+    log.seek(0)
+    assert p.returncode == 0, log.read()[-2000:]
+    return (total if first_save is None else first_save), total
+
+
 def run_chaos(
     config: Path,
     workdir: Path,
@@ -73,13 +93,17 @@ def run_chaos(
     seed: int = 0,
     env: dict | None = None,
     timeout_s: float = 3600,
+    relative: bool = False,
 ) -> dict:
+    """Kill each life at a moment drawn from kill_window: seconds after launch, or with relative=True
+    fractions of the reference run's span from its first saved outcome to its end, counted from that
+    first save (so a slower machine's longer start-up cannot push every kill before anything is saved)."""
     rng = random.Random(seed)
     ref, out = workdir / "reference", workdir / "chaos"
-    t = time.monotonic()
-    proc = subprocess.run(generate_cmd(config, ref), capture_output=True, text=True, env=env, timeout=timeout_s)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    ref_s = time.monotonic() - t
+    first_save_s, ref_s = timed_reference_run(config, ref, env, timeout_s)
+    if relative:
+        span = ref_s - first_save_s
+        kill_window = (first_save_s + kill_window[0] * span, first_save_s + kill_window[1] * span)
 
     killed, per_kill = 0, []
     for _ in range(kills):
@@ -141,6 +165,7 @@ def run_chaos(
         "accepted": len(b),
         "rejected": len(set(rej)),
         "reference_run_s": round(ref_s, 1),
+        "reference_first_save_s": round(first_save_s, 1),
         "corrupt_lines_quarantined": sum(1 for _ in (out / "run").glob("*.corrupt")),
     }
     result["line"] = (
@@ -159,7 +184,6 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default=str(HERE / "results" / f"{datetime.date.today()}-chaos"))
     args = ap.parse_args()
-    import tempfile
 
     sys.path.insert(0, str(HERE))
     from provenance import provenance
