@@ -28,9 +28,7 @@ HERE = Path(__file__).resolve().parent
 
 def launch(cmd: list[str], env: dict | None = None, stderr=subprocess.PIPE) -> subprocess.Popen:
     # own session: the kill takes the engine's child processes too, like a crash of the machine
-    return subprocess.Popen(
-        cmd, stdout=subprocess.DEVNULL, stderr=stderr, text=True, start_new_session=True, env=env
-    )
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=stderr, text=True, start_new_session=True, env=env)
 
 
 def kill_tree(proc: subprocess.Popen) -> None:
