@@ -173,6 +173,30 @@ def test_each_mood_phrase_has_a_word_of_its_own():
             assert set(re.findall(r"[a-z']+", p.lower())) - others, (mood, p)
 
 
+def test_each_speech_feature_phrase_has_a_rare_word_of_its_own(dialogsum):
+    # a pause read as "Let me think..." only by the dots: a word probe (and a skimming reader) saw
+    # "let me think", said in a third of real dialogues, and presence was near chance (quality-v15)
+    import json
+    import re
+
+    from dialoguesynth.stages.realise import load_realisation
+
+    def words(text):
+        return set(re.findall(r"[a-z']+", text.lower()))
+
+    real = [words(json.loads(x)["dialogue"]) for x in (dialogsum / "train.jsonl").read_text().splitlines()[:3000]]
+    feats = load_realisation().phrases["speech_features"]
+    used = {f: set().union(*(words(p) for p in ps)) for f, ps in feats.items()}
+    for feat, phrases in feats.items():
+        others = set().union(*(w for f, w in used.items() if f != feat))
+        for p in phrases:
+            if feat == "false starts":
+                assert re.search(r"\b([\w']+)- \1", p, re.I), p  # a word cut off and said again
+                continue
+            own = [w for w in words(p) - others if sum(w in d for d in real) < 0.03 * len(real)]
+            assert own, (feat, p)
+
+
 def test_realisation_slots_count_from_the_end_and_name_their_lists(cfg_factory):
     import pytest
     from pydantic import ValidationError

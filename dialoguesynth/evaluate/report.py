@@ -140,11 +140,23 @@ PROBE_FIELDS = {
     "medium": lambda r: r["medium"],
     "formality": lambda r: r["formality"],
     "emotion_person1": lambda r: r["emotion"][0],
+    # reported beside the target, not instead of it: neutral carries no phrase by design
+    "emotion_person1_not_neutral": lambda r: None if r["emotion"][0] == "neutral" else r["emotion"][0],
     "speech_features_asked": lambda r: "yes" if r["speech_features"] else "no",
     "fillers_asked": lambda r: "yes" if "fillers" in r["speech_features"] else "no",
+    **{
+        f"{feat.replace(' ', '_')}_asked": (lambda r, feat=feat: "yes" if feat in r["speech_features"] else "no")
+        for feat in ("pauses", "slang", "interruptions", "false starts")
+    },
     "familiarity": lambda r: r["familiarity"],
     "agreement": lambda r: r["agreement"],
 }
+
+
+def _probe(rows: list[dict], texts: list[str], get, seed: int) -> dict | None:
+    """A text probe over the rows the field labels (None: the row is left out)."""
+    kept = [(t, y) for r, t in zip(rows, texts) if (y := get(r)) is not None]
+    return layers.text_probe([t for t, _ in kept], [y for _, y in kept], seed)
 
 
 def layers_section(rows: list[dict], texts: list[str], emb: np.ndarray, seed: int = 0) -> dict | None:
@@ -152,7 +164,7 @@ def layers_section(rows: list[dict], texts: list[str], emb: np.ndarray, seed: in
     if not rows or "medium" not in rows[0]:
         return None
     return {
-        "probes_tfidf": {f: layers.text_probe(texts, [get(r) for r in rows], seed) for f, get in PROBE_FIELDS.items()},
+        "probes_tfidf": {f: _probe(rows, texts, get, seed) for f, get in PROBE_FIELDS.items()},
         "on_topic": layers.on_topic(emb, [r["subtopic"] for r in rows], seed),
         "on_topic_without_naming": layers.on_topic_without_naming(texts, [r["subtopic"] for r in rows], seed),
         "extraversion_words_per_turn": layers.persona_words_per_turn(rows),
