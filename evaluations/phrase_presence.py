@@ -1,0 +1,54 @@
+"""Does each realised phrase land in the text? For every speech feature and Person1 mood of
+contexts/realisation.yaml: the share of accepted dialogues that asked for it and contain one of its
+phrases (case-insensitive), beside the share of those that did not ask and contain one anyway. A
+reader who knows the phrases tells the value from the text to the degree the two shares differ.
+
+    .venv/bin/python evaluations/phrase_presence.py out/quality-v16 --out <folder>/phrase_presence.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from provenance import provenance
+
+from dialoguesynth.evaluate.data import load_rows
+from dialoguesynth.stages.realise import load_realisation
+
+
+def shares(rows: list[dict], phrases: dict[str, list[str]], asked) -> dict:
+    out = {}
+    for value, ps in phrases.items():
+        hits = [any(p.lower() in r["dialogue"].lower() for p in ps) for r in rows]
+        yes = [h for r, h in zip(rows, hits) if asked(r, value)]
+        no = [h for r, h in zip(rows, hits) if not asked(r, value)]
+        out[value] = {
+            "asked_with_phrase": round(sum(yes) / len(yes), 3) if yes else None,
+            "not_asked_with_phrase": round(sum(no) / len(no), 3) if no else None,
+            "n_asked": len(yes),
+        }
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("dataset", type=Path)
+    ap.add_argument("--out", type=Path, required=True)
+    a = ap.parse_args()
+    rows, _ = load_rows(a.dataset)
+    cat = load_realisation()
+    res = {
+        **provenance(),
+        "n": len(rows),
+        "speech_features": shares(rows, cat.phrases["speech_features"], lambda r, v: v in r["speech_features"]),
+        "emotion_person1": shares(rows, cat.phrases["emotion"], lambda r, v: r["emotion"][0] == v),
+    }
+    a.out.parent.mkdir(parents=True, exist_ok=True)
+    a.out.write_text(json.dumps(res, indent=1))
+    print(json.dumps({k: res[k] for k in ("speech_features", "emotion_person1")}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
