@@ -57,11 +57,24 @@ def generate_cmd(config: Path, out: Path, extra: list[str] = ()) -> list[str]:
 def outcome_ids(out: Path) -> tuple[list[str], list[str]]:
     """(ids in records.jsonl, ids in rejected.jsonl) as persisted, duplicates included."""
 
+    def parsed(line):
+        try:
+            return json.loads(line)["spec"]["id"]
+        except json.JSONDecodeError:  # a line cut by the kill: the next run quarantines it
+            return None
+
     def ids(name):
         p = out / "run" / name
-        return [json.loads(x)["spec"]["id"] for x in p.read_text().splitlines() if x.strip()] if p.exists() else []
+        lines = p.read_text().splitlines() if p.exists() else []
+        return [i for i in map(parsed, lines) if i is not None]
 
     return ids("records.jsonl"), ids("rejected.jsonl")
+
+
+def saved_lines(out: Path) -> int:
+    """Complete lines in records.jsonl and rejected.jsonl (safe to read while a run writes them)."""
+    files = [out / "run" / "records.jsonl", out / "run" / "rejected.jsonl"]
+    return sum(f.read_text().count("\n") for f in files if f.exists())
 
 
 def timed_reference_run(config: Path, ref: Path, env: dict | None, timeout_s: float) -> tuple[float, float]:
@@ -71,7 +84,7 @@ def timed_reference_run(config: Path, ref: Path, env: dict | None, timeout_s: fl
     p = launch(generate_cmd(config, ref), env, stderr=log)
     first_save = None
     while p.poll() is None:
-        if first_save is None and any(outcome_ids(ref)):
+        if first_save is None and saved_lines(ref):
             first_save = time.monotonic() - t
         if time.monotonic() - t > timeout_s:
             kill_tree(p)
@@ -94,20 +107,23 @@ def run_chaos(
     relative: bool = False,
 ) -> dict:
     """Kill each life at a moment drawn from kill_window: seconds after launch, or with relative=True
-    fractions of the reference run's span from its first saved outcome to its end, counted from that
-    first save (so a slower machine's longer start-up cannot push every kill before anything is saved)."""
+    fractions of the reference run's span from its first saved outcome to its end, counted from the
+    moment this life saves its first outcome (so neither a slow machine's start-up nor a fast resume
+    decides whether a kill can lose anything)."""
     rng = random.Random(seed)
     ref, out = workdir / "reference", workdir / "chaos"
     first_save_s, ref_s = timed_reference_run(config, ref, env, timeout_s)
-    if relative:
-        span = ref_s - first_save_s
-        kill_window = (first_save_s + kill_window[0] * span, first_save_s + kill_window[1] * span)
+    span = ref_s - first_save_s
 
     killed, per_kill = 0, []
     for _ in range(kills):
-        started = time.time()
+        started, before = time.time(), saved_lines(out)
         p = launch(generate_cmd(config, out), env)
         wait = rng.uniform(*kill_window)
+        if relative:  # the clock starts at this life's first saved outcome
+            while p.poll() is None and saved_lines(out) <= before:
+                time.sleep(0.02)
+            wait *= span
         try:
             p.wait(timeout=wait)
             if p.returncode != 0:
@@ -121,7 +137,8 @@ def run_chaos(
             rec, rej = outcome_ids(out)
             saved = [f.stat().st_mtime for f in (out / "run").glob("*.jsonl")]  # none before the first life saves
             unsaved = time.time() - max([started, *saved])
-            per_kill.append({"after_s": round(wait, 1), "on_disk": rec + rej, "unsaved_s": round(unsaved, 1)})
+            after = time.time() - started
+            per_kill.append({"after_s": round(after, 1), "on_disk": rec + rej, "unsaved_s": round(unsaved, 1)})
     resumes = 0
     while True:
         proc = subprocess.run(generate_cmd(config, out), capture_output=True, text=True, env=env, timeout=timeout_s)
