@@ -127,6 +127,21 @@ def test_text_probe_finds_a_signal_and_not_noise():
     assert text_probe(texts, noise)["above_chance"] < 0.1
 
 
+def test_a_report_probe_leaves_out_the_rows_its_field_does_not_label():
+    # the mood probe without neutral rows: a neutral row is not a class, it is left out
+    from dialoguesynth.evaluate.report import PROBE_FIELDS, _probe
+
+    rng = random.Random(1)
+    moods = ["neutral", "happy", "worried"]
+    rows = [{"emotion": [moods[i % 3], "neutral"]} for i in range(60)]
+    cue = {"happy": "so glad", "worried": "so worried", "neutral": "okay"}
+    texts = [cue[r["emotion"][0]] + " " + " ".join(rng.choice("abcdef") * 2 for _ in range(8)) for r in rows]
+    without = _probe(rows, texts, PROBE_FIELDS["emotion_person1_not_neutral"], 0)
+    assert (without["n"], without["classes"]) == (40, 2)
+    assert without["above_chance"] > 0.3
+    assert _probe(rows, texts, PROBE_FIELDS["emotion_person1"], 0)["n"] == 60
+
+
 def test_subtopic_sources_mix_and_report_rejections(cfg_factory):
     from dialoguesynth.taxonomy import build_taxonomy
 
