@@ -1,7 +1,7 @@
 # dialoguesynth — one-command setup, demo and tests on a CPU machine.
 #   make demo   venv + CPU inference stack + embedded model, then a real 40-dialogue corpus in out/demo
 #   make test   same environment + test tools, then the test suite (what .ci/run calls)
-#   make bench  throughput side by side: pipeline, raw vLLM, HF sequential, HF batched (~30 min)
+#   make bench  throughput side by side: pipeline, old settings, raw vLLM, HF sequential, HF batched (~45 min)
 #   make gemma  the optional second embedded model (Gemma 3 270M, for model mixes and hivemind.py)
 #   make sweep  the published quality-diversity sweep (~25 min, 80 specs per cell)
 PYTHON ?= python3
