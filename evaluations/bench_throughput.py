@@ -1,6 +1,8 @@
 """Throughput, side by side in ONE run on this machine (issue 4):
 
 1. pipeline   — `dialoguesynth generate` end to end (all stages, checks, export) on N specs;
+1b. old settings — the same on issue 12's baseline (LLM-written plans, a core reserved for the
+                scheduler), today's prompts and bar (skip with --no-old-arm);
 2. raw vLLM   — `LLM.generate` replaying the identical requests the pipeline sent (prompts,
                 sampling params, guided-decoding regex/JSON, seeds), call by call;
 3. DiaSynth-style loop — transformers `generate`, one spec at a time, the pipeline's own prompts
