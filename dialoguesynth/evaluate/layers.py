@@ -77,24 +77,49 @@ def on_topic_without_naming(dialogues: list[str], subtopics: list[str], seed: in
     return out
 
 
-def text_probe(texts: list[str], labels: list[str], seed: int = 0) -> dict | None:
-    """5-fold accuracy of predicting a field from the dialogue text (TF-IDF word 1-2-grams, logistic
-    regression), beside chance (the majority class share). None with too few examples per class."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+# Text probes: (features, longest word n-gram, logistic regression C). "tfidf" is the probe the
+# adherence targets were first measured with; the others are candidates `evaluations/probe_instrument.py`
+# compares on real dialogues with a planted label (a known answer).
+PROBES = {
+    "tfidf": ("tfidf", 2, 4.0),
+    "tfidf_c100": ("tfidf", 2, 100.0),
+    "presence": ("presence", 1, 1.0),
+    "presence_c10": ("presence", 1, 10.0),
+    "presence_1_2": ("presence", 2, 1.0),
+}
+
+
+def _probe_model(probe: str):
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_score
     from sklearn.pipeline import make_pipeline
+
+    if probe not in PROBES:
+        raise ValueError(f"unknown text probe {probe!r}; known: {', '.join(PROBES)}")
+    features, n, c = PROBES[probe]
+    if features == "tfidf":
+        vec = TfidfVectorizer(ngram_range=(1, n), min_df=2, sublinear_tf=True)
+    else:
+        vec = CountVectorizer(ngram_range=(1, n), min_df=2, binary=True)
+    return make_pipeline(vec, LogisticRegression(max_iter=5000, C=c))
+
+
+def text_probe(texts: list[str], labels: list[str], seed: int = 0, probe: str = "tfidf") -> dict | None:
+    """5-fold accuracy of predicting a field from the dialogue text, beside chance (the majority class
+    share), by one of ``PROBES``. None with too few examples per class."""
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
 
     counts = Counter(labels)
     keep = [i for i, y in enumerate(labels) if counts[y] >= 5]
     ys = [labels[i] for i in keep]
     if len(set(ys)) < 2:
         return None
-    model = make_pipeline(
-        TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True), LogisticRegression(max_iter=2000, C=4.0)
-    )
     acc = cross_val_score(
-        model, [texts[i] for i in keep], ys, scoring="accuracy", cv=StratifiedKFold(5, shuffle=True, random_state=seed)
+        _probe_model(probe),
+        [texts[i] for i in keep],
+        ys,
+        scoring="accuracy",
+        cv=StratifiedKFold(5, shuffle=True, random_state=seed),
     )
     chance = max(Counter(ys).values()) / len(ys)
     return {
