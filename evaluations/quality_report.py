@@ -24,7 +24,7 @@ from dialoguesynth.spec import RunSummary
 def targets(r: dict, summary: RunSummary) -> list[tuple[str, str, str, bool | None]]:
     """(what, target, measured, met) rows; None where the figure is missing."""
     ly, q = r["layers"] or {}, r["quality"]
-    probes = ly.get("probes_tfidf", {})
+    probes, first = ly.get("probes", {}), ly.get("probes_tfidf", {})
     rows = [
         ("accepted dialogues", ">= 400", str(q["passed"]), q["passed"] >= 400),
         (
@@ -77,12 +77,15 @@ def targets(r: dict, summary: RunSummary) -> list[tuple[str, str, str, bool | No
     targeted = ("topic", "medium", "formality", "emotion_person1", "speech_features_asked", "fillers_asked")
     # the targets, then the other probes of the report (per speech feature, moods without neutral): reported
     for field in (*targeted, *(f for f in probes if f not in targeted)):
-        p = probes.get(field)
+        p, t = probes.get(field), first.get(field)
         rows.append(
             (
-                f"{field} recoverable from text (5-fold)",
+                f"{field} recoverable from text (5-fold, probe {ly.get('probe')})",
                 ">= chance + 0.15" if field in targeted else "reported",
-                f"{p['accuracy']} vs chance {p['chance']} ({p['above_chance']:+})" if p else "too few examples",
+                f"{p['accuracy']} vs chance {p['chance']} ({p['above_chance']:+}; first probe, tfidf: "
+                f"{t['above_chance']:+})"
+                if p and t
+                else "too few examples",
                 (p["above_chance"] >= 0.15 if p else None) if field in targeted else None,
             )
         )

@@ -111,7 +111,8 @@ def test_coherence_passes_real_and_fails_shuffled_and_spliced(real_dialogues):
     assert spl["adjacency_gap"] < -0.03
 
 
-def test_text_probe_finds_a_signal_and_not_noise():
+@pytest.mark.parametrize("probe", ["tfidf", "tfidf_c100", "presence", "presence_c10", "presence_1_2"])
+def test_text_probe_finds_a_signal_and_not_noise(probe):
     from dialoguesynth.evaluate.layers import text_probe
 
     rng = random.Random(0)
@@ -122,9 +123,16 @@ def test_text_probe_finds_a_signal_and_not_noise():
         cue = "hello who is calling" if y == "phone" else "nice to see you here"
         texts.append(" ".join(rng.choice(words) for _ in range(12)) + (" " + cue if rng.random() < 0.8 else ""))
         labels.append(y)
-    assert text_probe(texts, labels)["above_chance"] > 0.25
+    assert text_probe(texts, labels, probe=probe)["above_chance"] > 0.25
     noise = [rng.choice(["a", "b"]) for _ in labels]
-    assert text_probe(texts, noise)["above_chance"] < 0.1
+    assert text_probe(texts, noise, probe=probe)["above_chance"] < 0.1
+
+
+def test_an_unknown_text_probe_is_named_in_the_error():
+    from dialoguesynth.evaluate.layers import text_probe
+
+    with pytest.raises(ValueError, match="unknown text probe 'bag'; known: tfidf"):
+        text_probe(["a b", "c d"] * 5, ["x", "y"] * 5, probe="bag")
 
 
 def test_a_report_probe_leaves_out_the_rows_its_field_does_not_label():
@@ -136,10 +144,10 @@ def test_a_report_probe_leaves_out_the_rows_its_field_does_not_label():
     rows = [{"emotion": [moods[i % 3], "neutral"]} for i in range(60)]
     cue = {"happy": "so glad", "worried": "so worried", "neutral": "okay"}
     texts = [cue[r["emotion"][0]] + " " + " ".join(rng.choice("abcdef") * 2 for _ in range(8)) for r in rows]
-    without = _probe(rows, texts, PROBE_FIELDS["emotion_person1_not_neutral"], 0)
+    without = _probe(rows, texts, PROBE_FIELDS["emotion_person1_not_neutral"], 0, "tfidf")
     assert (without["n"], without["classes"]) == (40, 2)
     assert without["above_chance"] > 0.3
-    assert _probe(rows, texts, PROBE_FIELDS["emotion_person1"], 0)["n"] == 60
+    assert _probe(rows, texts, PROBE_FIELDS["emotion_person1"], 0, "tfidf")["n"] == 60
 
 
 def test_subtopic_sources_mix_and_report_rejections(cfg_factory):

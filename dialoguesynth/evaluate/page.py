@@ -118,14 +118,14 @@ def _headline(r: dict) -> list[tuple[str, str, str, str]]:
                     f"the topic a dialogue carries beyond naming it ({nn['share_naming_subtopic']:.0%} name it)",
                 )
             )
-        for field, p in ly["probes_tfidf"].items():
+        for field, p in ly["probes"].items():
             if p:
                 rows.append(
                     (
                         f"{field} read from the text",
                         f"{p['accuracy']:.3f}",
                         f"{p['chance']:.3f} (chance)",
-                        "5-fold TF-IDF probe: does the spec field show in the words?",
+                        f"5-fold word-presence probe ({ly['probe']}): does the spec field show in the words?",
                     )
                 )
     return rows

@@ -153,10 +153,15 @@ PROBE_FIELDS = {
 }
 
 
-def _probe(rows: list[dict], texts: list[str], get, seed: int) -> dict | None:
+# The adherence probe: chosen among layers.PROBES by a rule fixed before the run, on real dialogues with a
+# planted label (evaluations/probe_instrument.py); the first probe, "tfidf", is reported beside it.
+ADHERENCE_PROBE = "presence_c10"
+
+
+def _probe(rows: list[dict], texts: list[str], get, seed: int, probe: str) -> dict | None:
     """A text probe over the rows the field labels (None: the row is left out)."""
     kept = [(t, y) for r, t in zip(rows, texts) if (y := get(r)) is not None]
-    return layers.text_probe([t for t, _ in kept], [y for _, y in kept], seed)
+    return layers.text_probe([t for t, _ in kept], [y for _, y in kept], seed, probe=probe)
 
 
 def layers_section(rows: list[dict], texts: list[str], emb: np.ndarray, seed: int = 0) -> dict | None:
@@ -164,7 +169,9 @@ def layers_section(rows: list[dict], texts: list[str], emb: np.ndarray, seed: in
     if not rows or "medium" not in rows[0]:
         return None
     return {
-        "probes_tfidf": {f: _probe(rows, texts, get, seed) for f, get in PROBE_FIELDS.items()},
+        "probe": ADHERENCE_PROBE,
+        "probes": {f: _probe(rows, texts, get, seed, ADHERENCE_PROBE) for f, get in PROBE_FIELDS.items()},
+        "probes_tfidf": {f: _probe(rows, texts, get, seed, "tfidf") for f, get in PROBE_FIELDS.items()},
         "on_topic": layers.on_topic(emb, [r["subtopic"] for r in rows], seed),
         "on_topic_without_naming": layers.on_topic_without_naming(texts, [r["subtopic"] for r in rows], seed),
         "extraversion_words_per_turn": layers.persona_words_per_turn(rows),
@@ -406,17 +413,22 @@ def _layers_markdown(r: dict) -> list[str]:
                 f"vs low {ex['low_mean']}, Cohen's d {ex['cohens_d']} "
                 f"(n {ex['n_high']} / {ex['n_low']} speakers)"
             )
+        probe = layers.PROBES[ly["probe"]]
         lines += [
             "",
-            "Each field predicted from the dialogue text alone (TF-IDF, logistic regression, 5-fold):",
+            f"Each field predicted from the dialogue text alone (5-fold, logistic regression; probe `{ly['probe']}`: "
+            f"{probe[0]} of word 1-{probe[1]}-grams, C = {probe[2]}, chosen on real dialogues with a planted label; "
+            "the first probe, `tfidf`, beside it):",
             "",
-            "| field | accuracy | chance (majority) | above chance | classes | n |",
-            "|---|---|---|---|---|---|",
+            "| field | accuracy | chance (majority) | above chance | tfidf: above chance | classes | n |",
+            "|---|---|---|---|---|---|---|",
         ]
-        lines += [
-            f"| {f} | {v['accuracy']} | {v['chance']} | {v['above_chance']:+} | {v['classes']} | {v['n']} |"
-            if v
-            else f"| {f} | too few examples | | | | |"
-            for f, v in ly["probes_tfidf"].items()
-        ]
+        for f, v in ly["probes"].items():
+            t = ly["probes_tfidf"][f]
+            lines.append(
+                f"| {f} | {v['accuracy']} | {v['chance']} | {v['above_chance']:+} | {t['above_chance']:+} "
+                f"| {v['classes']} | {v['n']} |"
+                if v and t
+                else f"| {f} | too few examples | | | | | |"
+            )
     return lines
