@@ -116,7 +116,7 @@ def child_raw(calls_path: Path, out: Path, model_cfg: dict, seed: int, only_larg
     from vllm import LLM
 
     from dialoguesynth.backends.base import GenRequest
-    from dialoguesynth.backends.vllm_backend import sampling_params, submission_order
+    from dialoguesynth.backends.vllm_backend import digit_token_ids, sampling_params, submission_order
 
     lines = [json.loads(x) for x in calls_path.read_text().splitlines()]
     calls = lines[1:]
@@ -126,6 +126,7 @@ def child_raw(calls_path: Path, out: Path, model_cfg: dict, seed: int, only_larg
     scheduler = {k: model_cfg[k] for k in ("max_num_seqs", "max_num_batched_tokens") if k in model_cfg}  # levers
     llm = LLM(**engine_args(resolve_model(engine_cfg.name), engine_cfg, seed) | scheduler)
     load_s = time.monotonic() - t
+    digit_ids = digit_token_ids(llm.get_tokenizer())
     gen_s, tokens, requests, per_call = 0.0, 0, 0, []
     for call in calls:
         reqs = [GenRequest.model_validate(r) for r in call["requests"]]
@@ -136,7 +137,8 @@ def child_raw(calls_path: Path, out: Path, model_cfg: dict, seed: int, only_larg
         # the pipeline's own submission order and sampling parameters (repetition penalty, logprobs too)
         order = submission_order(reqs)
         t = time.monotonic()
-        outs = llm.generate([reqs[i].prompt for i in order], [sampling_params(reqs[i]) for i in order], use_tqdm=False)
+        params = [sampling_params(reqs[i], digit_ids) for i in order]
+        outs = llm.generate([reqs[i].prompt for i in order], params, use_tqdm=False)
         dt = time.monotonic() - t
         gen_s += dt
         n_tok = sum(len(o.outputs[0].token_ids) for o in outs)

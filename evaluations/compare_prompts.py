@@ -59,6 +59,9 @@ ARMS = {
     "v3 + apart words": {"prompt_version": "v3", "render__word_shape": "apart"},
     "v3 + token budget (2 tokens per word)": {"prompt_version": "v3", "render__tokens_per_word": 2.0},
     # what a smaller batch costs: a kill loses at most the batch in flight
+    # the 135M model scatters numbers ('10 days, 200 pounds.', '? 11.'): 16.5 % of its turns hold a digit
+    "v3 + digit bias -2": {"prompt_version": "v3", "render__digit_bias": -2.0},
+    "v3 + digit bias -4": {"prompt_version": "v3", "render__digit_bias": -4.0},
     "v3, batches of 32": {"prompt_version": "v3", "run__batch_size": 32},
     "v3, batches of 8": {"prompt_version": "v3", "run__batch_size": 8},
 }
@@ -138,6 +141,11 @@ def main() -> None:
                 "mean_words_per_turn": round(statistics.mean(len(t["text"].split()) for d in ds["turns"] for t in d), 1)
                 if len(ds)
                 else 0,
+                "turns_with_digit": round(
+                    statistics.mean(bool(re.search(r"[0-9]", t["text"])) for d in ds["turns"] for t in d), 3
+                )
+                if len(ds)
+                else None,
                 "turns_on_target": sum(a == b for a, b in zip(ds["num_turns"], ds["target_turns"])) if len(ds) else 0,
                 "wall_s": round(wall, 1),
                 "accepted_per_min": round(60 * len(ds) / wall, 2),

@@ -19,6 +19,7 @@ class GenRequest(BaseModel):
     stop: list[str] = Field(default_factory=list)
     seed: int | None = None
     regex: str | None = Field(None, description="constrain the output to this regex (guided decoding)")
+    digit_bias: float = Field(0.0, le=0.0, description="added to the logit of every token holding a digit")
     json_schema: dict | None = Field(None, description="constrain the output to JSON matching this schema")
     logprobs: bool = Field(False, description="return the mean token log-probability (best-of-k rendering)")
 

@@ -70,6 +70,7 @@ class VLLMBackend:
                 f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
             ) from exc
         self.tokenizer = self.llm.get_tokenizer()
+        self.digit_ids = digit_token_ids(self.tokenizer)
 
     def generate(self, requests: list[GenRequest], progress: ProgressFn | None = None) -> list[Completion]:
         if not requests:
@@ -77,7 +78,7 @@ class VLLMBackend:
         order = submission_order(requests)
         done = self.llm.generate(
             [requests[i].prompt for i in order],
-            [sampling_params(requests[i]) for i in order],
+            [sampling_params(requests[i], self.digit_ids) for i in order],
             use_tqdm=_tqdm_bridge(progress) if progress else False,
         )
         outs = [None] * len(requests)
@@ -104,8 +105,18 @@ class VLLMBackend:
             self.llm = None
 
 
-def sampling_params(r: GenRequest):
-    """vLLM's SamplingParams for a request (one place: the backend and the throughput bench's raw arm)."""
+def digit_token_ids(tokenizer) -> list[int]:
+    """Ids of the vocabulary's tokens that hold an ASCII digit (a byte-fallback token such as
+    '<0x31>' names a byte, it does not hold a digit)."""
+    return sorted(i for t, i in tokenizer.get_vocab().items() if _DIGIT.search(t) and not _BYTE.fullmatch(t))
+
+
+_DIGIT, _BYTE = re.compile(r"[0-9]"), re.compile(r"<0x[0-9A-Fa-f]{2}>")
+
+
+def sampling_params(r: GenRequest, digit_ids: list[int] | None = None):
+    """vLLM's SamplingParams for a request (one place: the backend and the throughput bench's raw arm);
+    ``digit_ids``: the tokens ``r.digit_bias`` applies to (``digit_token_ids``)."""
     from vllm import SamplingParams
     from vllm.sampling_params import StructuredOutputsParams
 
@@ -123,6 +134,7 @@ def sampling_params(r: GenRequest):
         seed=r.seed,
         structured_outputs=structured,
         logprobs=0 if r.logprobs else None,  # 0: only the sampled token's, enough for the cumulative figure
+        logit_bias={i: r.digit_bias for i in digit_ids or ()} if r.digit_bias else None,
     )
 
 

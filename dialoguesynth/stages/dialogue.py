@@ -288,6 +288,7 @@ class DialogueStage(Stage[tuple[ConversationSpec, str | None]]):
             temperature=r.temperature,
             top_p=r.top_p,
             repetition_penalty=r.repetition_penalty,
+            digit_bias=r.digit_bias,
             seed=seed,
             stop=["\n\n", "\nTopic:"],
             regex=turns_regex(n, r.label_free_starts, lengths, openers, r.word_shape) if r.guided else None,
