@@ -36,7 +36,21 @@ CASES = {
         "model: {backend: openai}\nrun: {deterministic: true}\n",
         ["run.deterministic needs the in-process engine"],
     ),
+    "digit bias on a server": (
+        "model: {backend: openai}\nrender: {digit_bias: -2}\n",
+        ["render.digit_bias needs the in-process engine"],
+    ),
+    "positive digit bias": ("render: {digit_bias: 1}\n", ["render.digit_bias"]),
 }
+
+
+def test_the_digit_bias_reaches_the_sampling_parameters():
+    from dialoguesynth.backends.base import GenRequest
+    from dialoguesynth.backends.vllm_backend import sampling_params
+
+    r = GenRequest(prompt="p", max_tokens=4, digit_bias=-2.0)
+    assert sampling_params(r, [15, 16]).logit_bias == {15: -2.0, 16: -2.0}
+    assert sampling_params(r.model_copy(update={"digit_bias": 0.0}), [15, 16]).logit_bias is None
 
 
 def test_deterministic_engine_computes_each_request_alone():

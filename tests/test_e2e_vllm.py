@@ -204,3 +204,33 @@ def test_deterministic_texts_do_not_depend_on_the_batch(tmp_path, dialogsum):
         )
     assert len(texts[0][0]) + len(texts[0][1]) == 4
     assert texts[0] == texts[1]
+
+
+_DIGIT_SCRIPT = """
+import json
+from dialoguesynth.backends.base import GenRequest
+from dialoguesynth.backends.vllm_backend import VLLMBackend
+from dialoguesynth.config import ModelConfig
+from dialoguesynth.models import resolve_model
+
+if __name__ == "__main__":
+    cfg = ModelConfig()
+    b = VLLMBackend(resolve_model(cfg.name), cfg, seed=0)
+    r = GenRequest(prompt="Counting: 1, 2, 3, 4, 5, 6, 7,", max_tokens=8, temperature=0.0)
+    outs = b.generate([r, r.model_copy(update={"digit_bias": -10.0})])
+    print(json.dumps([len(b.digit_ids)] + [o.text for o in outs]))
+    b.close()
+"""
+
+
+def test_the_digit_bias_reaches_the_real_engine(tmp_path):
+    """render.digit_bias on the REAL engine: greedy counting continues with digits unbiased, and with
+    none under a bias of -10 (the same prompt, one engine)."""
+    script = tmp_path / "digits.py"
+    script.write_text(_DIGIT_SCRIPT)
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    n_ids, plain, biased = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert n_ids == 10  # SmolLM2 spells every number digit by digit: '0'..'9' are its only digit tokens
+    assert any(c.isdigit() for c in plain), plain
+    assert not any(c.isdigit() for c in biased), biased
