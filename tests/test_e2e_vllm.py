@@ -218,7 +218,7 @@ if __name__ == "__main__":
     b = VLLMBackend(resolve_model(cfg.name), cfg, seed=0)
     r = GenRequest(prompt="Counting: 1, 2, 3, 4, 5, 6, 7,", max_tokens=8, temperature=0.0)
     outs = b.generate([r, r.model_copy(update={"digit_bias": -10.0})])
-    print(json.dumps([len(b.digit_ids)] + [o.text for o in outs]))
+    print("DIGITS " + json.dumps([len(b.digit_ids)] + [o.text for o in outs]), flush=True)
     b.close()
 """
 
@@ -230,7 +230,10 @@ def test_the_digit_bias_reaches_the_real_engine(tmp_path):
     script.write_text(_DIGIT_SCRIPT)
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    n_ids, plain, biased = json.loads(proc.stdout.strip().splitlines()[-1])
+    # the engine writes to stdout too: the answer is the line the script marks
+    line = next((x for x in proc.stdout.splitlines() if x.startswith("DIGITS ")), None)
+    assert line, proc.stdout[-3000:]
+    n_ids, plain, biased = json.loads(line.removeprefix("DIGITS "))
     assert n_ids == 10  # SmolLM2 spells every number digit by digit: '0'..'9' are its only digit tokens
     assert any(c.isdigit() for c in plain), plain
     assert not any(c.isdigit() for c in biased), biased

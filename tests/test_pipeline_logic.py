@@ -339,6 +339,7 @@ def test_vllm_backend_sends_shared_prefixes_together_and_answers_in_order():
 
     backend = VLLMBackend.__new__(VLLMBackend)
     backend.llm = SimpleNamespace(generate=generate)
+    backend.digit_ids = []  # what __init__ reads from the tokenizer
     prompts = ["B exemplars|x", "A exemplars|y", "B exemplars|z", "A exemplars|w"]
     done = backend.generate([GenRequest(prompt=p, max_tokens=5) for p in prompts])
     assert [c.text for c in done] == [f"re:{p}" for p in prompts]
