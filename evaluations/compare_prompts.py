@@ -58,11 +58,11 @@ ARMS = {
     "v3 + shaped words": {"prompt_version": "v3", "render__word_shape": "shaped"},
     "v3 + apart words": {"prompt_version": "v3", "render__word_shape": "apart"},
     "v3 + token budget (2 tokens per word)": {"prompt_version": "v3", "render__tokens_per_word": 2.0},
-    # what a smaller batch costs: a kill loses at most the batch in flight
     # the 135M model scatters numbers ('10 days, 200 pounds.', '? 11.'): 16.5 % of its turns hold a digit
     "v3, no digit bias": {"prompt_version": "v3", "render__digit_bias": 0.0},
     "v3 + digit bias -2": {"prompt_version": "v3", "render__digit_bias": -2.0},
     "v3 + digit bias -4": {"prompt_version": "v3", "render__digit_bias": -4.0},
+    # what a smaller batch costs: a kill loses at most the batch in flight
     "v3, batches of 32": {"prompt_version": "v3", "run__batch_size": 32},
     "v3, batches of 8": {"prompt_version": "v3", "run__batch_size": 8},
 }

@@ -8,6 +8,7 @@ import random
 import numpy as np
 import pytest
 
+from dialoguesynth.evaluate.layers import PROBES
 from dialoguesynth.labels import load_labeller
 from dialoguesynth.sampling.rng import Draws
 
@@ -111,7 +112,7 @@ def test_coherence_passes_real_and_fails_shuffled_and_spliced(real_dialogues):
     assert spl["adjacency_gap"] < -0.03
 
 
-@pytest.mark.parametrize("probe", ["tfidf", "tfidf_c100", "presence", "presence_c10", "presence_1_2"])
+@pytest.mark.parametrize("probe", list(PROBES))
 def test_text_probe_finds_a_signal_and_not_noise(probe):
     from dialoguesynth.evaluate.layers import text_probe
 
