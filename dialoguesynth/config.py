@@ -187,6 +187,9 @@ class PlanConfig(StageSampling):
     max_tokens: int = 120
 
 
+WordShape = Literal["free", "shaped", "apart", "unglued"]  # what a word of a guided turn may be
+
+
 class RenderConfig(StageSampling):
     max_tokens: int = Field(512, ge=1)
     tokens_per_word: float | None = Field(
@@ -211,12 +214,13 @@ class RenderConfig(StageSampling):
     label_free_starts: bool = Field(
         True, description="guided: no ':' in a turn's first 4 words (stops echoed header labels)"
     )
-    word_shape: Literal["free", "shaped", "apart"] = Field(
+    word_shape: WordShape = Field(
         "free",
         description="guided: free: a word is any run of letters, digits and marks; shaped: letters "
         "or a number of at most 10 digits, joined and marked as real turns are (stops runs like "
         "'4444...' or ',u,m,l,...' that reach the token limit); apart: shaped, at most 4 pieces joined "
-        "in a word, and never two words with digits side by side (stops '2pm, 3pm, 4pm, ...')",
+        "in a word, and never two words with digits side by side (stops '2pm, 3pm, 4pm, ...'); unglued: "
+        "free, but a comma inside a word only before a digit ('1,000'; stops 'it's,well,vazing')",
     )
     best_of: int = Field(
         1,

@@ -62,10 +62,25 @@ ARMS = {
     "v3, no digit bias": {"prompt_version": "v3", "render__digit_bias": 0.0},
     "v3 + digit bias -2": {"prompt_version": "v3", "render__digit_bias": -2.0},
     "v3 + digit bias -4": {"prompt_version": "v3", "render__digit_bias": -4.0},
+    # the free word shape lets a comma join two words ('it's,well,vazing') in 11.3 % of quality-v17's
+    # dialogues; the digit bias at -4 doubled its dialogues with an unknown word (8.25 -> 16.5 %)
+    "v3 + unglued words": {"prompt_version": "v3", "render__word_shape": "unglued"},
+    "v3 + unglued words, digit bias -2": {
+        "prompt_version": "v3",
+        "render__word_shape": "unglued",
+        "render__digit_bias": -2.0,
+    },
     # what a smaller batch costs: a kill loses at most the batch in flight
     "v3, batches of 32": {"prompt_version": "v3", "run__batch_size": 32},
     "v3, batches of 8": {"prompt_version": "v3", "run__batch_size": 8},
 }
+
+
+_GLUED = re.compile(r"[A-Za-z],[A-Za-z]")  # a comma joining two words: 0.8 % of DialogSum train's dialogues
+
+
+def _share(items, pred) -> float | None:
+    return round(statistics.mean(map(pred, items)), 3) if len(items) else None
 
 
 class _Counted:
@@ -107,6 +122,7 @@ def main() -> None:
 
     from dialoguesynth import Generator, load_config
     from dialoguesynth.backends import make_backend
+    from dialoguesynth.words import unknown_words
 
     base = (
         dict(num_dialogues=args.n)
@@ -129,6 +145,8 @@ def main() -> None:
             wall = time.monotonic() - t
             rejected = [json.loads(x) for x in (run_dir / "rejected.jsonl").read_text().splitlines()]
         first = [t[0]["text"] for t in ds["turns"]] if len(ds) else []
+        dialogues = list(ds["dialogue"]) if len(ds) else []
+        turns = [t["text"] for d in ds["turns"] for t in d] if len(ds) else []
         rows.append(
             {
                 "arm": name,
@@ -142,11 +160,9 @@ def main() -> None:
                 "mean_words_per_turn": round(statistics.mean(len(t["text"].split()) for d in ds["turns"] for t in d), 1)
                 if len(ds)
                 else 0,
-                "turns_with_digit": round(
-                    statistics.mean(bool(re.search(r"[0-9]", t["text"])) for d in ds["turns"] for t in d), 3
-                )
-                if len(ds)
-                else None,
+                "turns_with_digit": _share(turns, lambda t: bool(re.search("[0-9]", t))),
+                "dialogues_with_glued_comma": _share(dialogues, lambda d: bool(_GLUED.search(d))),
+                "dialogues_with_unknown_word": _share(dialogues, lambda d: bool(unknown_words(d))),
                 "turns_on_target": sum(a == b for a, b in zip(ds["num_turns"], ds["target_turns"])) if len(ds) else 0,
                 "wall_s": round(wall, 1),
                 "accepted_per_min": round(60 * len(ds) / wall, 2),
@@ -167,12 +183,14 @@ def main() -> None:
     passed = "accepted" if args.full else "pass (first attempt)"
     md = [
         f"| arm | {passed} | rejections | label-like first turns | "
-        "words/turn | turns on target | wall (s) | accepted/min | decode tokens per accepted | token-limit stops |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "words/turn | turns with a digit | dialogues with a glued comma | dialogues with an unknown word | "
+        "turns on target | wall (s) | accepted/min | decode tokens per accepted | token-limit stops |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     md += [
         f"| {r['arm']} | {r['passed']}/{r['n']} | {r['rejections'] or '-'} | {r['first_turn_label_like']} | "
-        f"{r['mean_words_per_turn']} | {r['turns_on_target']}/{r['passed']} | {r['wall_s']} | "
+        f"{r['mean_words_per_turn']} | {r['turns_with_digit']} | {r['dialogues_with_glued_comma']} | "
+        f"{r['dialogues_with_unknown_word']} | {r['turns_on_target']}/{r['passed']} | {r['wall_s']} | "
         f"{r['accepted_per_min']} | {r['tokens_per_accepted']} | {r['token_limit_stops']} |"
         for r in rows
     ]

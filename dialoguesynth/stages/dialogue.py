@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
 from ..backends import Completion, GenRequest
 from ..catalogs import PersonaCatalog, load_persona_catalog
 from ..checks import check_dialogue
-from ..config import Config
+from ..config import Config, WordShape
 from ..parsing import flatten, parse_dialogue
 from ..prompts import render
 from ..sampling.exemplars import ExemplarPool
@@ -40,6 +40,16 @@ _FIRST = "[A-Z\"']"
 _END = "[.!?]"
 _WORD = "[A-Za-z0-9,.'\"?!$%&()\\-;]+"  # a word with its marks; no space, no ':'
 _WORD_COLON = "[A-Za-z0-9,.'\"?!$%&()\\-;:]+"
+
+
+def _unglued(colon: bool) -> tuple[str, str]:
+    """(first word, word) of render.word_shape "unglued": a free word in which no letter follows a comma
+    ('1,000' and '"Well,"' stay), so a comma never joins two words ('it's,well,vazing', 'no,no,no': in
+    11.3 % of quality-v17's dialogues, 0.8 % of DialogSum train's); a word may be commas alone."""
+    mark = "0-9.'\"?!$%&()\\-;" + (":" if colon else "")
+    w = f"[A-Za-z{mark}]"
+    rest = f"(?:,+[{mark}]{w}*)*,*"
+    return f"{_FIRST}{w}*{rest}", f"(?:{w}+{rest}|,+)"
 
 
 # render.word_shape "shaped": a word is letters (digits after them: 'mp3', 'T107') joined by ' . - & /',
@@ -122,6 +132,7 @@ WORD_SHAPES = {
     "free": _Words(f"{_FIRST}{_WORD[:-1]}*", f"{_FIRST}{_WORD_COLON[:-1]}*", _WORD, _WORD_COLON),
     "shaped": _Words(_SHAPED_FIRST, _SHAPED_FIRST, _SHAPED_WORD, _shaped(True)[1]),
     "apart": _apart_words(),
+    "unglued": _Words(_unglued(False)[0], _unglued(True)[0], _unglued(False)[1], _unglued(True)[1]),
 }
 
 
@@ -157,7 +168,7 @@ def line_regex(
     hi: int = TURN_CHARS,
     label_free: bool = True,
     phrases: list[str] | None = None,
-    shape: Literal["free", "shaped", "apart"] = "free",
+    shape: WordShape = "free",
 ) -> str:
     """One turn of about ``lo``..``hi`` characters (bounded as words) shaped like a real turn;
     label-free: no ':' in its first words; phrases: it opens with one of these (a word, 'Um,',
@@ -188,7 +199,7 @@ def turns_regex(
     label_free: bool = True,
     lengths: tuple[tuple[int, int], tuple[int, int]] | None = None,
     openers: dict[int, list[str]] | None = None,
-    shape: Literal["free", "shaped", "apart"] = "free",
+    shape: WordShape = "free",
 ) -> str:
     """Exactly ``n`` alternating turns after the prompt's ``#Person1#:``, ending in a newline;
     ``lengths`` bounds each speaker's turn in characters (Person1, Person2), counted as words;
