@@ -351,6 +351,31 @@ def test_apart_words_keep_numbers_apart_and_take_real_turns():
     assert re.fullmatch(turns_regex(2, shape="shaped"), " Nah, 2pm, 3pm, 4pm, 2pm.\n#Person2#: Fine.\n")
 
 
+def test_unglued_words_keep_commas_off_letters_and_take_real_turns():
+    """render.word_shape unglued: a comma never joins two words ('it's,well,vazing' in 11.3 % of
+    quality-v17's dialogues); numbers, quotes after a comma and a lone comma still pass."""
+    import re
+
+    from dialoguesynth.stages.dialogue import turns_regex
+
+    r = turns_regex(2, shape="unglued")
+    for ok in (
+        " Hello. My number is 626-555-1739, and it's $ 1,000 or 10% off... OK?\n"
+        "#Person2#: Sure, the mp3 is ready at 9:30 a.m.\n",
+        ' "Well," she said -- the 1930s , the 8th floor. It\'s U.S. made.\n#Person2#: Fine.\n',
+    ):
+        assert re.fullmatch(r, ok), ok
+    for bad in (
+        " Um, she's,you're,name.\n#Person2#: Fine.\n",
+        " Ok no,no,no,no.\n#Person2#: Fine.\n",
+        " I'll,you'll not!\n#Person2#: Fine.\n",
+        " Ok ,u,m,l.\n#Person2#: Fine.\n",
+        " Fine.\n#Person2#: It's,well,vazing.\n",
+    ):
+        assert not re.fullmatch(r, bad), bad
+        assert re.fullmatch(turns_regex(2), bad), bad  # free: allowed
+
+
 def test_no_context_ablation_realises_no_context_phrases(cfg_factory):
     """--no-context once removed the header fields but still opened turns with the medium's, mood's
     and speech features' phrases: the ablation kept the layer where it acts for a 135M model."""
