@@ -87,10 +87,10 @@ def planted(rows: list[dict], case: dict, seed: int) -> tuple[list[str], list[st
     return texts, ys
 
 
-def choose(results: dict[str, dict[str, dict]]) -> tuple[str | None, dict[str, float]]:
+def choose(results: dict[str, dict[str, dict]], all_cases: list[dict]) -> tuple[str | None, dict[str, float]]:
     """The pre-registered rule: best mean share of the ceiling over planted cases, nulls ≤ NULL_BOUND."""
-    cases = [c for c in case_list() if not c.get("null")]
-    nulls = [c for c in case_list() if c.get("null")]
+    cases = [c for c in all_cases if not c.get("null")]
+    nulls = [c for c in all_cases if c.get("null")]
     shares = {}
     for probe in layers.PROBES:
         if any(results[c["name"]][probe]["above_chance"] > NULL_BOUND for c in nulls):
@@ -109,7 +109,8 @@ def main() -> None:
     a = ap.parse_args()
     rows = [json.loads(x) for x in Path(a.reference).read_text().splitlines()[: a.n]]
     res: dict[str, dict[str, dict]] = {}
-    for case in case_list():
+    cases = case_list()
+    for case in cases:
         res[case["name"]] = {}
         for probe in layers.PROBES:
             runs = [layers.text_probe(*planted(rows, case, s), s, probe=probe) for s in range(a.seeds)]
@@ -118,7 +119,7 @@ def main() -> None:
                 "ceiling": round(sum(1 - r["chance"] for r in runs) / a.seeds, 4),
             }
         print(case["name"], {p: v["above_chance"] for p, v in res[case["name"]].items()}, flush=True)
-    chosen, shares = choose(res)
+    chosen, shares = choose(res, cases)
     print("share of the ceiling (nulls within bound):", shares, "chosen:", chosen)
     a.out.mkdir(parents=True, exist_ok=True)
     command = f".venv/bin/python evaluations/probe_instrument.py --n {a.n} --seeds {a.seeds} --out {a.out}"
