@@ -63,8 +63,9 @@ ARMS = {
     "v3 + digit bias -2": {"prompt_version": "v3", "render__digit_bias": -2.0},
     "v3 + digit bias -4": {"prompt_version": "v3", "render__digit_bias": -4.0},
     # the free word shape let a comma join two words ('it's,well,vazing') in 11.3 % of quality-v17's
-    # dialogues; the digit bias at -4 doubled its dialogues with an unknown word (8.25 -> 16.5 %). From
-    # 2026-12-03 unglued is the default (evaluations/history/2026-12-03-unglued-words)
+    # dialogues, and its dialogues with an unknown word doubled beside the digit bias (8.25 -> 16.5 %).
+    # From 2026-12-03 unglued is the default (evaluations/history/2026-12-03-unglued-words); the model
+    # then puts the comma before a stop mark instead ('it's,...': 29 % of that A/B's unglued arm)
     "v3, free words": {"prompt_version": "v3", "render__word_shape": "free"},
     "v3 + unglued words": {"prompt_version": "v3", "render__word_shape": "unglued"},
     "v3 + unglued words, digit bias -2": {
