@@ -187,7 +187,7 @@ class PlanConfig(StageSampling):
     max_tokens: int = 120
 
 
-WordShape = Literal["free", "shaped", "apart", "unglued"]  # what a word of a guided turn may be
+WordShape = Literal["free", "shaped", "apart", "unglued", "spaced"]  # what a word of a guided turn may be
 
 
 class RenderConfig(StageSampling):
@@ -207,7 +207,7 @@ class RenderConfig(StageSampling):
         ge=-10.0,
         le=0.0,
         description="added to the logit of every token holding a digit in the dialogue render (the 135M "
-        "model scatters numbers: 12.6 % of its accepted turns hold one, DialogSum's 6.6 %; -4: 5.9 %, "
+        "model scatters numbers: 12.6 % of its accepted turns hold one, DialogSum's 6.3 %; -4: 5.9 %, "
         "82 vs 67 of 128 specs accepted, evaluations/history/2026-12-03-digit-bias); 0: off",
     )
     guided: bool = Field(True, description="regex-guided decoding for exactly the target turn count")
@@ -220,7 +220,9 @@ class RenderConfig(StageSampling):
         "or a number of at most 10 digits, joined and marked as real turns are (stops runs like "
         "'4444...' or ',u,m,l,...' that reach the token limit); apart: shaped, at most 4 pieces joined "
         "in a word, and never two words with digits side by side (stops '2pm, 3pm, 4pm, ...'); unglued: "
-        "free, but a comma inside a word only before a digit ('1,000'; stops 'it's,well,vazing')",
+        "free, but no letter after a comma inside a word ('1,000', '\"Well,\"'; stops 'it's,well,vazing'); "
+        "spaced: unglued, but a comma inside a word only before a digit or a closing quote, and never "
+        "before a stop mark (stops 'it's,...')",
     )
     best_of: int = Field(
         1,

@@ -73,6 +73,8 @@ ARMS = {
         "render__word_shape": "unglued",
         "render__digit_bias": -2.0,
     },
+    # spaced: a comma inside a word only before a digit or a closing quote, and never before a stop mark
+    "v3 + spaced words": {"prompt_version": "v3", "render__word_shape": "spaced"},
     # what a smaller batch costs: a kill loses at most the batch in flight
     "v3, batches of 32": {"prompt_version": "v3", "run__batch_size": 32},
     "v3, batches of 8": {"prompt_version": "v3", "run__batch_size": 8},
@@ -80,6 +82,8 @@ ARMS = {
 
 
 _GLUED = re.compile(r"[A-Za-z],[A-Za-z]")  # a comma joining two words: 0.8 % of DialogSum train's dialogues
+_COMMA_STOP = re.compile(r",\s*[.!?]")  # a comma before a stop mark: 0.18 % of DialogSum train's dialogues
+_COMMA_ON = re.compile(r",[^\s0-9\"']")  # a comma before anything but a space, digit or quote: 0.88 % of them
 
 
 def _share(items, pred) -> float | None:
@@ -165,6 +169,8 @@ def main() -> None:
                 else 0,
                 "turns_with_digit": _share(turns, lambda t: bool(re.search("[0-9]", t))),
                 "dialogues_with_glued_comma": _share(dialogues, lambda d: bool(_GLUED.search(d))),
+                "dialogues_with_comma_before_stop": _share(dialogues, lambda d: bool(_COMMA_STOP.search(d))),
+                "dialogues_with_stray_comma": _share(dialogues, lambda d: bool(_COMMA_ON.search(d))),
                 "dialogues_with_unknown_word": _share(dialogues, lambda d: bool(unknown_words(d))),
                 "turns_on_target": sum(a == b for a, b in zip(ds["num_turns"], ds["target_turns"])) if len(ds) else 0,
                 "wall_s": round(wall, 1),
@@ -186,13 +192,15 @@ def main() -> None:
     passed = "accepted" if args.full else "pass (first attempt)"
     md = [
         f"| arm | {passed} | rejections | label-like first turns | "
-        "words/turn | turns with a digit | dialogues with a glued comma | dialogues with an unknown word | "
+        "words/turn | turns with a digit | dialogues with a glued comma | with a comma before a stop mark | "
+        "with a comma before no space, digit or quote | dialogues with an unknown word | "
         "turns on target | wall (s) | accepted/min | decode tokens per accepted | token-limit stops |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     md += [
         f"| {r['arm']} | {r['passed']}/{r['n']} | {r['rejections'] or '-'} | {r['first_turn_label_like']} | "
         f"{r['mean_words_per_turn']} | {r['turns_with_digit']} | {r['dialogues_with_glued_comma']} | "
+        f"{r['dialogues_with_comma_before_stop']} | {r['dialogues_with_stray_comma']} | "
         f"{r['dialogues_with_unknown_word']} | {r['turns_on_target']}/{r['passed']} | {r['wall_s']} | "
         f"{r['accepted_per_min']} | {r['tokens_per_accepted']} | {r['token_limit_stops']} |"
         for r in rows

@@ -376,6 +376,33 @@ def test_unglued_words_keep_commas_off_letters_and_take_real_turns():
         assert re.fullmatch(turns_regex(2), bad), bad  # free: allowed
 
 
+def test_spaced_words_keep_commas_off_stop_marks_and_take_real_turns():
+    """render.word_shape spaced: under unglued the model put its commas before stop marks ('it's,...':
+    21 % of quality-v18's dialogues); spaced allows a comma in a word only before a digit or a closing
+    quote, and one that ends a word only before a space."""
+    import re
+
+    from dialoguesynth.stages.dialogue import turns_regex
+
+    r = turns_regex(2, shape="spaced")
+    for ok in (
+        " Hello. My number is 626-555-1739, and it's $ 1,000 or 10% off... OK?\n"
+        "#Person2#: Sure, the mp3 is ready at 9:30 a.m.\n",
+        ' "Well," she said -- the 1930s, the 8th floor. It\'s U.S. made.\n#Person2#: Fine.\n',
+    ):
+        assert re.fullmatch(r, ok), ok
+    for bad in (
+        " I think it's,...\n#Person2#: Fine.\n",
+        " I'm,... to,... that.\n#Person2#: Fine.\n",
+        " Well, that,.\n#Person2#: Fine.\n",
+        " Ok , no, no.\n#Person2#: Fine.\n",
+        " Ok,, no.\n#Person2#: Fine.\n",
+        " Um, she's,you're,name.\n#Person2#: Fine.\n",
+    ):
+        assert not re.fullmatch(r, bad), bad
+    assert re.fullmatch(turns_regex(2, shape="unglued"), " I think it's,...\n#Person2#: Fine.\n")
+
+
 def test_no_context_ablation_realises_no_context_phrases(cfg_factory):
     """--no-context once removed the header fields but still opened turns with the medium's, mood's
     and speech features' phrases: the ablation kept the layer where it acts for a 135M model."""

@@ -102,6 +102,15 @@ OK = (
             "#Person1#: He's a hero, yes.\n#Person2#: He's a hero. He's a hero!",
             "short_sentence_repeated",
         ),
+        (  # seen in quality-v18 (unglued words): the comma moved before the stop mark
+            "#Person1#: Can I help you?\n#Person2#: Yes, I think it's,...\n#Person1#: Sorry?\n#Person2#: Nothing.",
+            "comma_before_stop",
+        ),
+        (  # seen in quality-v18 (s13-000239): each syllable a word of the list, no 4-gram said three times
+            "#Person1#: Hello there.\n#Person2#: Can I cut in here xt? xtc. xtc. xtc. xt. xtc. xtc. xtc.\n"
+            "#Person1#: Is it fine?\n#Person2#: I'm not feeling well.",
+            "word_said_in_a_row",
+        ),
     ],
 )
 def test_defects_are_rejected(dialogue, reason):
@@ -112,6 +121,8 @@ def test_a_plain_dialogue_passes():
     assert dialogue_defect(turns(OK), None, None) is None
     card = "#Person1#: Your card?\n#Person2#: It's 7388-2424-3535 and it expires at 9 a.m. next Monday, I think.\n"
     assert dialogue_defect(turns(card + "#Person1#: Thanks.\n#Person2#: Sure."), None, None) is None
+    no = "#Person1#: Did you take it?\n#Person2#: No, no, no. Not me, I swear...\n#Person1#: Fine.\n#Person2#: Sure."
+    assert dialogue_defect(turns(no), None, None) is None
 
 
 @pytest.mark.parametrize(

@@ -105,13 +105,13 @@ class VLLMBackend:
             self.llm = None
 
 
+_DIGIT, _BYTE = re.compile(r"[0-9]"), re.compile(r"<0x[0-9A-Fa-f]{2}>")
+
+
 def digit_token_ids(tokenizer) -> list[int]:
     """Ids of the vocabulary's tokens that hold an ASCII digit (a byte-fallback token such as
     '<0x31>' names a byte, it does not hold a digit)."""
     return sorted(i for t, i in tokenizer.get_vocab().items() if _DIGIT.search(t) and not _BYTE.fullmatch(t))
-
-
-_DIGIT, _BYTE = re.compile(r"[0-9]"), re.compile(r"<0x[0-9A-Fa-f]{2}>")
 
 
 def sampling_params(r: GenRequest, digit_ids: list[int] | None = None):

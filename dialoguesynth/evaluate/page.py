@@ -125,7 +125,7 @@ def _headline(r: dict) -> list[tuple[str, str, str, str]]:
                         f"{field} read from the text",
                         f"{p['accuracy']:.3f}",
                         f"{p['chance']:.3f} (chance)",
-                        f"5-fold word-presence probe ({ly['probe']}): does the spec field show in the words?",
+                        f"5-fold text probe ({ly['probe']}): does the spec field show in the words?",
                     )
                 )
     return rows
