@@ -42,7 +42,8 @@ def provenance() -> Provenance:
         commit=commit(),
         dirty=bool(dirty),
         command=shlex.join(_command()),
-        machine=f"{platform.machine()}, {os.cpu_count()} CPUs, {_mem_gb()} GB RAM, Python {platform.python_version()}",
+        machine=f"{platform.machine()}{_cpu()}, {os.cpu_count()} CPUs, {_mem_gb()} GB RAM, "
+        f"Python {platform.python_version()}",
         date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     )
 
@@ -51,6 +52,20 @@ def _command() -> list[str]:
     """The command as typed: 'dialoguesynth sweep ...' for the CLI, 'python evaluations/x.py ...' for a script."""
     head = sys.argv[0] if sys.argv[0].endswith(".py") else Path(sys.argv[0]).name
     return ([Path(sys.executable).name] if head.endswith(".py") else []) + [head, *sys.argv[1:]]
+
+
+def _cpu() -> str:
+    """' AMD EPYC (AVX2)': the CPU's name and its widest vector unit, which sets engine speed (bfloat16
+    is 3x slower than float32 without AVX-512 BF16: evaluations/results/2026-12-03-dtype)."""
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return ""
+    name = next((ln.split(":", 1)[1].strip() for ln in info.splitlines() if ln.startswith("model name")), "")
+    flags = set(next((ln.split(":", 1)[1].split() for ln in info.splitlines() if ln.startswith("flags")), []))
+    units = ("amx_bf16", "avx512_bf16", "avx512f", "avx2")
+    unit = next((u.upper() for u in units if u in flags), "")
+    return f" {name} ({unit})" if name or unit else ""
 
 
 def _mem_gb() -> float | str:
