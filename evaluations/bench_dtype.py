@@ -9,10 +9,10 @@ A CPU without native bfloat16 (no AVX-512 BF16 or AMX) computes bfloat16 matmuls
 
     .venv/bin/python evaluations/bench_dtype.py [--n 48] [--out evaluations/results/DATE-dtype]
 
-The rule for the default `model.dtype`, fixed before the first run (2026-12-03, an AVX2-only CPU):
-float32 becomes the default if its decode tokens per second are at least 1.2x bfloat16's in every
-repeat and its renders pass the bar within 10 % of bfloat16's count (48 specs: 5 renders); else
-bfloat16 stays.
+The rule for the default `model.dtype`, fixed before its run (2026-12-03, an AVX2-only CPU), for a
+run at the defaults (--n 48 --repeats 2): float32 becomes the default if its decode tokens per second
+are at least 1.2x bfloat16's in every repeat and its renders pass the bar within 10 % of bfloat16's
+count (48 specs: 5 renders); else bfloat16 stays. A smaller run informs, it does not decide.
 """
 
 from __future__ import annotations
