@@ -35,6 +35,7 @@ def rates(rows, cfg, vocab) -> dict:
     n, ns = len(rows), sum(summary.values())
     return {
         "n": n,
+        "dialogue_checks": list(DIALOGUE_DEFECTS),  # what ran: a check added since makes this file stale
         "dialogue_outcome": dict(dialogue.most_common()),
         "dialogue_reject_rate": round(1 - dialogue["pass"] / n, 4),
         # the defect checks alone (the rest are the structural bar: 4+ turns, 2 speakers, <= 80 words a turn)

@@ -111,6 +111,16 @@ OK = (
             "#Person1#: Is it fine?\n#Person2#: I'm not feeling well.",
             "word_said_in_a_row",
         ),
+        (  # seen in the spaced A/B arm (history/2026-12-03-spaced-words): pieces of words, each a 'known' word
+            "#Person1#: Can I cut in here? That is, Hello!\n#Person2#: Good morning, I ud t help in dea.\n"
+            "#Person1#: And I'd ud see you in the room.\n#Person2#: Fine.",
+            "stray_letters",
+        ),
+        (  # seen in the unglued A/B arm
+            "#Person1#: Are you leaving?\n#Person2#: I'll log off now o just o a w ij o imn iesa.\n"
+            "#Person1#: Bye.\n#Person2#: Bye.",
+            "stray_letters",
+        ),
     ],
 )
 def test_defects_are_rejected(dialogue, reason):
@@ -123,6 +133,12 @@ def test_a_plain_dialogue_passes():
     assert dialogue_defect(turns(card + "#Person1#: Thanks.\n#Person2#: Sure."), None, None) is None
     no = "#Person1#: Did you take it?\n#Person2#: No, no, no. Not me, I swear...\n#Person1#: Fine.\n#Person2#: Sure."
     assert dialogue_defect(turns(no), None, None) is None
+    # DialogSum's own short words, units and clitics written apart pass
+    short = (
+        "#Person1#: Is it ok if we go at 9 a. m?\n#Person2#: Oh, it ' s 5 km, so I'm up at 7 am.\n"
+        "#Person1#: Um, ok. Me too.\n#Person2#: Hi, ha, so be it."
+    )
+    assert dialogue_defect(turns(short), None, None) is None
 
 
 @pytest.mark.parametrize(
@@ -173,6 +189,7 @@ CALIBRATION = Path(__file__).resolve().parents[1] / "evaluations" / "results" / 
 def test_each_check_rejects_at_most_one_percent_of_real_dialogsum():
     # the published calibration (evaluations/calibrate_checks.py over DialogSum train), per check
     train = json.loads(CALIBRATION.read_text())["train"]
+    assert set(DIALOGUE_DEFECTS) <= set(train["dialogue_checks"]), "calibration predates a check: rerun it"
     counts = {**train["dialogue_outcome"], **train["summary_outcome"]}
     defects = list(DIALOGUE_DEFECTS) + [k for k in train["summary_outcome"] if k != "pass"]
     assert {"short_sentence_repeated", "summary_ungrounded"} <= set(counts)
