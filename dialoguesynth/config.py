@@ -52,7 +52,7 @@ class ModelConfig(Strict):
         pattern=r"^(vllm|openai|[\w.]+:\w+)$",
         description="vllm | openai | module:Class (your own Backend, constructed with the Config)",
     )
-    dtype: Literal["bfloat16", "float16", "float32", "auto"] = "bfloat16"
+    dtype: Literal["bfloat16", "float16", "float32", "auto"] = "float32"
     enforce_eager: bool = Field(True, description="skip torch.compile: loads ~4x faster on CPU, ~20% slower decode")
     max_model_len: int = Field(2048, ge=256)
     kv_cache_gb: int = Field(4, ge=1, description="VLLM_CPU_KVCACHE_SPACE on CPU")
