@@ -275,7 +275,7 @@ def garbled_words(turns: list[Turn], times: int = UNKNOWN_WORDS) -> bool:
 
 def stray_letters(turns: list[Turn], times: int = 3) -> bool:
     """``times`` or more one- or two-letter pieces that are no word ('I ud t help in dea', 'o just o a w
-    ij o'; the word list knows single letters, so the unknown-word check passes them): 0.11 % of
+    ij o'; the word list knows single letters, so the unknown-word check passes them): 0.09 % of
     DialogSum train dialogues ('mp' said as a unit, 'bf'), 9 % of the accepted dialogues of the spaced
     A/B arm (history/2026-12-03-spaced-words), where reading found them."""
     return sum(len(stray_pieces(t.text)) for t in turns) >= times
