@@ -56,7 +56,7 @@ def _command() -> list[str]:
 
 def _cpu() -> str:
     """' AMD EPYC (AVX2)': the CPU's name and its widest vector unit, which sets engine speed (bfloat16
-    is 3x slower than float32 without AVX-512 BF16: evaluations/results/2026-12-03-dtype)."""
+    is 3x slower than float32 without AVX-512 BF16: evaluations/history/2026-12-03-dtype)."""
     try:
         info = Path("/proc/cpuinfo").read_text()
     except OSError:
