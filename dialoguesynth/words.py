@@ -73,11 +73,11 @@ def unknown_words(text: str) -> list[str]:
 
 
 # every English word of one or two lower-case letters a DialogSum transcript uses as a word (their
-# counts in train: 'to' 43,380 ... 'oz' 1), units and interjections included; anything else of that
+# counts in train: 'to' 43,380 ... 'oz' 1), units and interjections ('er', 'aw') included; anything else of that
 # length is a piece of a word ('ud t help in dea', 'o a w ij o', 'ia ia a baby')
 SHORT_WORDS = frozenset(
     "a i to it is of in do be me on my we at so go up or as an if he am by no us ok oh uh hi um ha ah eh "
-    "ya yo mm hm pm ad tv ex cm kg km ml mg lb oz ma pa".split()
+    "ya yo mm hm er aw ow pm ad tv ex cm kg km ml mg lb oz ma pa".split()
 )
 # a one- or two-letter lower-case piece standing alone; not after an apostrophe or a full stop and a
 # space, which is how DialogSum writes clitics and abbreviations apart ("it ' s", "a. m")

@@ -136,7 +136,7 @@ def test_a_plain_dialogue_passes():
     # DialogSum's own short words, units and clitics written apart pass
     short = (
         "#Person1#: Is it ok if we go at 9 a. m?\n#Person2#: Oh, it ' s 5 km, so I'm up at 7 am.\n"
-        "#Person1#: Um, ok. Me too.\n#Person2#: Hi, ha, so be it."
+        "#Person1#: Um, er, ok. Me too.\n#Person2#: Hi, ha, aw, so be it."
     )
     assert dialogue_defect(turns(short), None, None) is None
 
