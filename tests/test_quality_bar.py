@@ -11,7 +11,7 @@ from dialoguesynth.copying import ReferenceIndex, containment, grams
 from dialoguesynth.defects import DIALOGUE_DEFECTS, dialogue_defect, summary_defect
 from dialoguesynth.parsing import parse_dialogue
 from dialoguesynth.stages.subtopics import check_subtopics, prompt_examples, subtopic_problem
-from dialoguesynth.words import vocabulary_of
+from dialoguesynth.words import stray_pieces, vocabulary_of
 
 
 def turns(text):
@@ -139,6 +139,7 @@ def test_a_plain_dialogue_passes():
         "#Person1#: Um, er, ok. Me too.\n#Person2#: Hi, ha, aw, so be it."
     )
     assert dialogue_defect(turns(short), None, None) is None
+    assert not [p for t in turns(short) for p in stray_pieces(t.text)]  # each exception on its own, not under the bound
 
 
 @pytest.mark.parametrize(
