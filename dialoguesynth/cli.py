@@ -259,7 +259,11 @@ def benchmark(
         192, "--max-dialogue-tokens", min=16, help="truncate dialogues (train and test)"
     ),
     lora_r: int = typer.Option(0, "--lora-r", min=0, help="0 = full fine-tune; > 0 = LoRA rank (peft)"),
-    fp32: bool = typer.Option(False, "--fp32", help="no bf16 autocast"),
+    precision: str = typer.Option(
+        "auto",
+        "--precision",
+        help="auto: bf16 autocast where the CPU computes bf16 natively (AVX-512 BF16, AMX), else fp32 | bf16 | fp32",
+    ),
     task: str = typer.Option(
         "summary",
         "--task",
@@ -270,6 +274,8 @@ def benchmark(
     """Fine-tune a model on each synthetic corpus and on same-size real data; score on the test set."""
     if task not in ("summary", "response"):
         raise DialoguesynthError(f"--task must be summary or response, not {task!r}")
+    if precision not in ("auto", "bf16", "fp32"):
+        raise DialoguesynthError(f"--precision must be auto, bf16 or fp32, not {precision!r}")
     from .benchmark.run import BenchmarkConfig, generate_matrix, run_benchmark
 
     if not synthetic and matrix is None:
@@ -293,7 +299,7 @@ def benchmark(
         batch_size=batch_size,
         max_dialogue_tokens=max_dialogue_tokens,
         lora_r=lora_r,
-        bf16=not fp32,
+        precision=precision,
     )
     run_benchmark(cfg, out, log=lambda m: console.print(m, highlight=False))
     console.print((out / "benchmark.md").read_text(), highlight=False)

@@ -160,7 +160,15 @@ def child_raw(calls_path: Path, out: Path, model_cfg: dict, seed: int, only_larg
     )
 
 
-def child_hf(calls_path: Path, out: Path, n: int, batch: int) -> None:
+def hf_dtype(name: str):
+    """The torch dtype of the pipeline's `model.dtype`, so the HF arms compute as its engine does
+    (equal settings: on a CPU without native bf16, a bf16 HF arm runs ~3x slower than a float32 one)."""
+    import torch
+
+    return torch.float32 if name == "auto" else getattr(torch, name)
+
+
+def child_hf(calls_path: Path, out: Path, n: int, batch: int, dtype: str) -> None:
     """transformers generate on the first n prompts of the pipeline's largest call (its dialogue stage)."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -175,7 +183,7 @@ def child_hf(calls_path: Path, out: Path, n: int, batch: int) -> None:
     tok.pad_token = tok.pad_token or tok.eos_token
     tok.padding_side = "left"
     t = time.monotonic()
-    model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.bfloat16).eval()
+    model = AutoModelForCausalLM.from_pretrained(path, dtype=hf_dtype(dtype)).eval()
     load_s = time.monotonic() - t
     torch.manual_seed(0)
     tokens, gen_s = 0, 0.0
@@ -234,7 +242,7 @@ def child_seq(cfg_path: Path, out: Path, n: int) -> None:
     tok = AutoTokenizer.from_pretrained(path)
     digit_ids = digit_token_ids(tok)
     t = time.monotonic()
-    model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.bfloat16).eval()
+    model = AutoModelForCausalLM.from_pretrained(path, dtype=hf_dtype(cfg.model.dtype)).eval()
     load_s = time.monotonic() - t
 
     from transformers import StoppingCriteria, StoppingCriteriaList
@@ -371,7 +379,7 @@ def main() -> None:
         elif kind == "seq":
             child_seq(Path(rest[0]), Path(rest[1]), int(rest[2]))
         else:
-            child_hf(Path(rest[0]), Path(rest[1]), int(rest[2]), int(rest[3]))
+            child_hf(Path(rest[0]), Path(rest[1]), int(rest[2]), int(rest[3]), rest[4])
         return
 
     from dialoguesynth.config import load_config
@@ -394,6 +402,7 @@ def main() -> None:
     # 1. pipeline, recording every engine call
     cfg = load_config(a.config, num_dialogues=a.n, seed=a.seed)
     model_cfg = cfg.model.model_dump(mode="json")
+    res["dtype"] = cfg.model.dtype  # every arm computes in it: the engines, and the HF arms' torch dtype
     cfg_path, calls = arm_files(work, "pipeline")
     import yaml
 
@@ -441,7 +450,7 @@ def main() -> None:
     for key, n, batch, label in (("hf_batched", a.hf_batched, a.hf_batch_size, "4/4"),):
         print(f"{label} {key}: {n} prompts, batch {batch} ...", flush=True)
         out = work / f"{key}.json"
-        m = run_measured(me + ["--child", "hf", str(calls), str(out), str(n), str(batch)])
+        m = run_measured(me + ["--child", "hf", str(calls), str(out), str(n), str(batch), cfg.model.dtype])
         h = json.loads(out.read_text())
         res[key] = {
             **{k: round(v, 1) if isinstance(v, float) else v for k, v in h.items()},
@@ -518,9 +527,9 @@ def finish(res: dict, out: Path) -> None:
     seq_rate = max(seq["accepted"], 1) / (seq["gen_s"] / 60)
     for k in ("hf_sequential", "hf_batched"):
         res[k]["tok_per_s"] = round(res[k]["completion_tokens"] / res[k]["gen_s"], 1)
-    peak = res["matmul_peak_gflops"]["2 threads"]["bf16"]
+    peak = res["matmul_peak_gflops"]["2 threads"][_peak_key(res)]
     for k in ("pipeline", "raw_vllm", "hf_sequential", "hf_batched"):
-        res[k]["fraction_of_bf16_matmul_peak"] = round(2 * params * res[k]["tok_per_s"] / 1e9 / peak, 4)
+        res[k]["fraction_of_matmul_peak"] = round(2 * params * res[k]["tok_per_s"] / 1e9 / peak, 4)
     res["ratios"] = {
         "pipeline / DiaSynth-style loop (accepted/min)": ("" if seq["accepted"] else "> ")
         + str(round(p["accepted_per_min"] / seq_rate, 2)),
@@ -540,8 +549,13 @@ def finish(res: dict, out: Path) -> None:
     print(markdown(res))
 
 
+def _peak_key(r: dict) -> str:
+    """The matmul peak the arms are held against: the one of the dtype they compute in."""
+    return "bf16" if r.get("dtype", "bfloat16") == "bfloat16" else "fp32"
+
+
 def _pipeline_row(label: str, arm: dict, n_specs: int) -> str:
-    share = arm.get("fraction_of_bf16_matmul_peak")
+    share = arm.get("fraction_of_matmul_peak")
     return (
         f"| {label} | {arm['requests']} requests in {arm['engine_calls']} engine calls, "
         f"{arm['accepted']} of {n_specs} specs accepted | {arm['completion_tokens']} | "
@@ -552,15 +566,16 @@ def _pipeline_row(label: str, arm: dict, n_specs: int) -> str:
 
 def markdown(r: dict) -> str:
     p, raw, hs, hb = r["pipeline"], r["raw_vllm"], r["hf_sequential"], r["hf_batched"]
-    peak = r["matmul_peak_gflops"]["2 threads"]["bf16"]
+    key = _peak_key(r)
+    peak = r["matmul_peak_gflops"]["2 threads"][key]
     lines = [
         f"Measured {r['date']} on {r['cpus']} CPUs in one run: "
         f"`{r['command']}`; {r['n_specs']} specs (seed {r['seed']}, "
-        f"`{r['config']}`); bf16 matmul peak {peak} GFLOP/s (2 threads), "
-        f"{r['matmul_peak_gflops']['1 thread']['bf16']} (1 thread).",
+        f"`{r['config']}`); every arm in {r.get('dtype', 'bfloat16')}; {key} matmul peak {peak} GFLOP/s "
+        f"(2 threads), {r['matmul_peak_gflops']['1 thread'][key]} (1 thread).",
         "",
         "| arm | work | generated tokens | time (s) | tokens/s | "
-        "accepted dialogues / min | peak RSS (GB) | % of bf16 matmul peak |",
+        f"accepted dialogues / min | peak RSS (GB) | % of {key} matmul peak |",
         "|---|---|---|---|---|---|---|---|",
         _pipeline_row("1. dialoguesynth pipeline (all stages, checks, export)", p, r["n_specs"]),
         *(
@@ -579,14 +594,14 @@ def markdown(r: dict) -> str:
         f"requests in {raw['calls']} calls (no checks) | {raw['completion_tokens']} | "
         f"{raw['gen_s']} (+{raw['load_s']} load) | {raw['tok_per_s']} "
         f"| | {raw['peak_rss_gb']} | "
-        f"{100 * raw['fraction_of_bf16_matmul_peak']:.1f} |",
+        f"{100 * raw['fraction_of_matmul_peak']:.1f} |",
         f"| 3. DiaSynth-style loop: HF `generate`, one spec at a time, same prompts and checks, no guided "
         f"decoding | {hs['accepted']} of {hs['specs']} specs accepted | {hs['completion_tokens']} | {hs['gen_s']} "
         f"(+{hs['load_s']} load) | {hs['tok_per_s']} | **{hs['accepted_per_min']}** | {hs['peak_rss_gb']} | "
-        f"{100 * hs['fraction_of_bf16_matmul_peak']:.1f} |",
+        f"{100 * hs['fraction_of_matmul_peak']:.1f} |",
         f"| 4. HF `generate`, batches of {hb['batch']}, the pipeline's dialogue prompts | {hb['requests']} "
         f"dialogue prompts | {hb['completion_tokens']} | {hb['gen_s']} | "
-        f"{hb['tok_per_s']} | | {hb['peak_rss_gb']} | {100 * hb['fraction_of_bf16_matmul_peak']:.1f} |",
+        f"{hb['tok_per_s']} | | {hb['peak_rss_gb']} | {100 * hb['fraction_of_matmul_peak']:.1f} |",
         "",
         f"DiaSynth-style loop rejections: {hs['rejected_by_reason'] or 'none'}.",
         "",

@@ -127,3 +127,16 @@ def test_specs_command_prints_jsonl(tmp_path, dialogsum):
     assert a.returncode == 0 and b.returncode == 0
     assert a.stdout == (tmp_path / "s.jsonl").read_text()
     assert len(a.stdout.splitlines()) == 5
+
+
+def test_benchmark_precision_is_checked_and_auto_follows_the_cpu(monkeypatch):
+    import torch
+
+    from dialoguesynth.benchmark.summarizer import resolve_precision
+
+    assert_one_line_error(run_cli("benchmark", "-s", "x=missing", "--precision", "half"), "--precision", "'half'")
+    caps = torch.cpu.get_capabilities()
+    for flags, want in (({"avx512_bf16": False, "amx_bf16": False}, "fp32"), ({"avx512_bf16": True}, "bf16")):
+        monkeypatch.setattr(torch.cpu, "get_capabilities", lambda flags=flags: {**caps, **flags})
+        assert resolve_precision("auto") == want
+        assert resolve_precision("fp32") == "fp32" and resolve_precision("bf16") == "bf16"

@@ -35,7 +35,9 @@ class BenchmarkConfig(BaseModel):
     num_beams: int = 1
     max_new_tokens: int = 64
     max_dialogue_tokens: int = Field(192, description="dialogues are truncated to this many tokens (train and test)")
-    bf16: bool = Field(True, description="bf16 autocast (weights and optimizer stay fp32)")
+    precision: Literal["auto", "bf16", "fp32"] = Field(
+        "auto", description="bf16: bf16 autocast (weights and optimizer stay fp32); auto: bf16 where the CPU has it"
+    )
     lora_r: int = Field(0, description="0 = full fine-tune; > 0 = LoRA adapters of this rank (peft)")
 
 
@@ -71,10 +73,12 @@ def generate_matrix(config: Path | None, out: Path, names: list[str] | None = No
 def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
     from ..models import display_name, resolve_model
     from . import response
-    from .summarizer import PROMPT, Summarizer
+    from .summarizer import PROMPT, Summarizer, resolve_precision
 
     out.mkdir(parents=True, exist_ok=True)
     model_path = resolve_model(cfg.model)
+    precision = resolve_precision(cfg.precision)
+    log(f"precision: {precision}" + (" (auto)" if cfg.precision == "auto" else ""))
     t0 = time.monotonic()
     if cfg.task == "summary":
         train_pairs, metrics, prompt = pairs_from, METRICS, PROMPT
@@ -103,7 +107,7 @@ def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
         return Summarizer(
             model_path,
             max_dialogue_tokens=cfg.max_dialogue_tokens,
-            bf16=cfg.bf16,
+            bf16=precision == "bf16",
             lora_r=cfg.lora_r,
             prompt=prompt,
             keep_end=cfg.task == "response",
@@ -149,6 +153,7 @@ def run_benchmark(cfg: BenchmarkConfig, out: Path, log=print) -> dict:
         "task": cfg.task,
         "metrics": [m if m != "nll" else "perplexity" for m in metrics],
         "config": json.loads(cfg.model_dump_json()),
+        "precision": precision,  # what "auto" resolved to on this machine
         "n_train": n_train,
         "n_test": len(inputs),
         "model": display_name(cfg.model),  # as the user named it, not this machine's cache path

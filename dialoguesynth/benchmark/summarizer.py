@@ -1,8 +1,10 @@
 """Summarizers for the downstream benchmark: a causal LM (prompt → summary, loss on summary tokens
 only) or a seq2seq model (BART/T5/LED: dialogue → summary), chosen from the model's config.
 
-On CPU, bf16 autocast cuts step time ~40 % (8.85 s vs 14.15 s per 8×300-token step of the 135M
-model, `evaluations/bench_finetune_step.py`); weights and optimizer state stay fp32."""
+On a CPU with native bf16 (AVX-512 BF16 or AMX), bf16 autocast cuts step time ~40 % (8.85 s vs 14.15 s
+per 8×300-token step of the 135M model, `evaluations/bench_finetune_step.py`); on one without, torch
+emulates it and it costs time instead, so precision "auto" takes bf16 only where the CPU has it. Weights
+and optimizer state stay fp32 either way."""
 
 from __future__ import annotations
 
@@ -22,6 +24,18 @@ from transformers import (
 )
 
 from .data import Pair
+
+
+def native_bf16() -> bool:
+    """Whether this CPU computes bf16 in hardware (AVX-512 BF16 or AMX-BF16)."""
+    caps = torch.cpu.get_capabilities()
+    return bool(caps.get("avx512_bf16") or caps.get("amx_bf16"))
+
+
+def resolve_precision(precision: str) -> str:
+    """ "auto" → "bf16" on a CPU with native bf16, else "fp32"; "bf16" and "fp32" as given."""
+    return ("bf16" if native_bf16() else "fp32") if precision == "auto" else precision
+
 
 PROMPT = "Dialogue:\n{dialogue}\nSummary:"
 MAX_SUMMARY_TOKENS = 96
