@@ -274,9 +274,10 @@ def benchmark(
     """Fine-tune a model on each synthetic corpus and on same-size real data; score on the test set."""
     if task not in ("summary", "response"):
         raise DialoguesynthError(f"--task must be summary or response, not {task!r}")
-    if precision not in ("auto", "bf16", "fp32"):
-        raise DialoguesynthError(f"--precision must be auto, bf16 or fp32, not {precision!r}")
-    from .benchmark.run import BenchmarkConfig, generate_matrix, run_benchmark
+    from .benchmark.run import PRECISIONS, BenchmarkConfig, generate_matrix, run_benchmark
+
+    if precision not in PRECISIONS:
+        raise DialoguesynthError(f"--precision must be {', '.join(PRECISIONS)}, not {precision!r}")
 
     if not synthetic and matrix is None:
         raise DialoguesynthError("benchmark needs --synthetic DATASET (repeatable) or --matrix CONFIG")

@@ -162,10 +162,11 @@ def child_raw(calls_path: Path, out: Path, model_cfg: dict, seed: int, only_larg
 
 def hf_dtype(name: str):
     """The torch dtype of the pipeline's `model.dtype`, so the HF arms compute as its engine does
-    (equal settings: on a CPU without native bf16, a bf16 HF arm runs ~3x slower than a float32 one)."""
+    (equal settings: on a CPU without native bf16, a bf16 HF arm runs ~3x slower than a float32 one);
+    "auto" is the model folder's own dtype in both vLLM and transformers."""
     import torch
 
-    return torch.float32 if name == "auto" else getattr(torch, name)
+    return name if name == "auto" else getattr(torch, name)
 
 
 def child_hf(calls_path: Path, out: Path, n: int, batch: int, dtype: str) -> None:
@@ -551,7 +552,7 @@ def finish(res: dict, out: Path) -> None:
 
 def _peak_key(r: dict) -> str:
     """The matmul peak the arms are held against: the one of the dtype they compute in."""
-    return "bf16" if r.get("dtype", "bfloat16") == "bfloat16" else "fp32"
+    return "fp32" if r.get("dtype") == "float32" else "bf16"  # "auto": the embedded model's folder is bf16
 
 
 def _pipeline_row(label: str, arm: dict, n_specs: int) -> str:

@@ -7,7 +7,7 @@ import json
 import math
 import time
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -16,6 +16,9 @@ from ..defects import loops
 from ..provenance import provenance
 from .data import pairs_from, test_items
 from .score import METRICS, bootstrap_ci, item_scores, ratio_ci
+
+Precision = Literal["auto", "bf16", "fp32"]
+PRECISIONS = get_args(Precision)
 
 
 class BenchmarkConfig(BaseModel):
@@ -35,7 +38,7 @@ class BenchmarkConfig(BaseModel):
     num_beams: int = 1
     max_new_tokens: int = 64
     max_dialogue_tokens: int = Field(192, description="dialogues are truncated to this many tokens (train and test)")
-    precision: Literal["auto", "bf16", "fp32"] = Field(
+    precision: Precision = Field(
         "auto", description="bf16: bf16 autocast (weights and optimizer stay fp32); auto: bf16 where the CPU has it"
     )
     lora_r: int = Field(0, description="0 = full fine-tune; > 0 = LoRA adapters of this rank (peft)")
