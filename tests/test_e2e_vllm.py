@@ -7,6 +7,7 @@ import time
 
 import datasets
 import pytest
+from cli_run import generate_cmd, run_ok
 
 from dialoguesynth.defects import dialogue_defect
 from dialoguesynth.parsing import parse_dialogue
@@ -27,11 +28,10 @@ def run(tmp_path_factory, dialogsum):
         f"reference:\n  path: {dialogsum / 'train.jsonl'}\n"
     )
     out = tmp / "out"
-    cmd = [sys.executable, "-m", "dialoguesynth.cli", "generate", "-c", str(cfg), "-o", str(out), "--no-progress"]
+    cmd = generate_cmd(cfg, out)
     t = time.monotonic()
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
+    proc = run_ok(cmd)
     first_s = time.monotonic() - t
-    assert proc.returncode == 0, proc.stderr[-3000:]
     return cmd, out, proc, first_s
 
 
@@ -74,8 +74,7 @@ def test_rerun_resumes_without_engine(run):
     cmd, out, _, first_s = run
     before = datasets.load_from_disk(str(out))["dialogue"]
     t = time.monotonic()
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    run_ok(cmd, timeout=600)
     assert time.monotonic() - t < first_s / 2  # nothing left to do: vLLM is never started
     assert datasets.load_from_disk(str(out))["dialogue"] == before
 
@@ -115,26 +114,7 @@ def test_model_mix_switches_engines_in_one_process(tmp_path, dialogsum):
         "checks: {defects: false, max_repeated_trigram_fraction: 1.0, max_retries: 0}\n"
     )
     out = tmp_path / "out"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dialoguesynth.cli",
-            "generate",
-            "-c",
-            str(cfg),
-            "-o",
-            str(out),
-            "--no-progress",
-            "--fill-gaps",
-            "--model-mix",
-            f"embedded=1,{folder}=1",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=1200,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    run_ok(generate_cmd(cfg, out, "--fill-gaps", "--model-mix", f"embedded=1,{folder}=1"))
     ds = datasets.load_from_disk(str(out))
     rejected = (out / "rejected.jsonl").read_text().splitlines()
     assert len(ds) + len(rejected) == 4 and len(ds) >= 2, [json.loads(line)["reason"] for line in rejected]
@@ -159,9 +139,7 @@ def test_a_named_chat_reference_gives_a_named_corpus(tmp_path):
         "summary: {best_of: 1}\n"  # the names are under test, not which of three summaries is kept
     )
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "dialoguesynth.cli", "generate", "-c", str(cfg), "-o", str(out), "--no-progress"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    proc = run_ok(generate_cmd(cfg, out))
     assert "more than two speakers" in proc.stdout + proc.stderr  # the three-party chats were set aside, said so
     ds = datasets.load_from_disk(str(out))
     # 8 specs: about half pass the bar after retries (quality-v15: 55 %), so "2 of 4" failed about one run
@@ -196,9 +174,7 @@ def test_deterministic_texts_do_not_depend_on_the_batch(tmp_path, dialogsum):
             f"summary: {{best_of: 1}}\nrun: {{batch_size: {batch}, deterministic: true}}\n"
         )
         out = tmp_path / f"out{batch}"
-        cmd = [sys.executable, "-m", "dialoguesynth.cli", "generate", "-c", str(cfg), "-o", str(out), "--no-progress"]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
-        assert proc.returncode == 0, proc.stderr[-3000:]
+        run_ok(generate_cmd(cfg, out))
         # each file is written at its first line: records.jsonl is absent when all fail, rejected.jsonl when
         # all pass; a rejection's raw text is compared too, so determinism is tested either way
         kept, dead = out / "run" / "records.jsonl", out / "run" / "rejected.jsonl"

@@ -2,11 +2,10 @@
 embedded model, specs rendered by Ray Data and written as parquet shards; a rerun resumes."""
 
 import json
-import subprocess
-import sys
 
 import datasets
 import pytest
+from cli_run import generate_cmd, run_ok
 
 pytestmark = pytest.mark.engine
 
@@ -21,23 +20,8 @@ def test_generate_on_local_ray_and_resume(tmp_path, dialogsum):
         "checks: {defects: false, max_repeated_trigram_fraction: 1.0}\nsummary: {best_of: 1}\n"
     )
     out = tmp_path / "out"
-    cmd = [
-        sys.executable,
-        "-m",
-        "dialoguesynth.cli",
-        "generate",
-        "-c",
-        str(cfg),
-        "-o",
-        str(out),
-        "--no-progress",
-        "--engine",
-        "ray",
-        "--ray-workers",
-        "1",
-    ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1200)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    cmd = generate_cmd(cfg, out, "--engine", "ray", "--ray-workers", "1")
+    run_ok(cmd)
     ds = datasets.load_from_disk(str(out))
     rejected = (out / "rejected.jsonl").read_text().splitlines()
     # the machinery is under test, not the 135M model: one passing dialogue of four is enough
@@ -49,7 +33,6 @@ def test_generate_on_local_ray_and_resume(tmp_path, dialogsum):
     # the Ray path once wrote coverage_grid null and generation_s 0: the same summary as a local run now
     assert summary["coverage_grid"]["filled"] >= 1 and summary["generation_s"] > 0
     assert summary["subtopics"]["source"] == "topics"
-    again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    assert again.returncode == 0, again.stderr[-2000:]
+    again = run_ok(cmd, timeout=600)
     assert "rendering" not in again.stderr + again.stdout  # everything was done: no actor, no engine
     assert datasets.load_from_disk(str(out))["id"] == ds["id"]
