@@ -47,6 +47,7 @@ DIALOGUE_DEFECTS = (
     "phrase_in_many_turns",
     "glued_words",
     "comma_before_stop",
+    "comma_glued",
     "word_said_in_a_row",
     "number_in_many_turns",
     "number_repeated",
@@ -190,6 +191,19 @@ def comma_before_stop(turn: Turn) -> bool:
     return bool(_COMMA_STOP.search(turn.text))
 
 
+# a comma glued to what follows: quotes that close nothing ("I'm,''' so glad") or one quote before a
+# mark or a letter ("phones,'.", 'but,"?'), or a digit right after a letter ('fly to,0.', 'want,1to')
+_COMMA_GLUED = re.compile(r",['\"]{2,}|,['\"](?=\S)|[A-Za-z],\d")
+
+
+def comma_glued(turn: Turn) -> bool:
+    """A comma glued to quotes or to a digit, where no real turn has one: 27 % of quality-v19's first
+    163 accepted dialogues (the spaced word shape lets a comma in a word stand before a digit or a
+    closing quote, and the model moved its commas there), 0 of DialogSum train's 12,460 ('"fresh air,"
+    'cause' and '1,000' pass)."""
+    return bool(_COMMA_GLUED.search(turn.text))
+
+
 def _runs(text: str, times: int) -> list[int]:
     """Lengths of the runs of one word said ``times`` or more times in a row (case and marks ignored)."""
     words, out, i = _words(text), [], 0
@@ -308,6 +322,8 @@ def dialogue_defect(
             return "glued_words"
         if comma_before_stop(t):
             return "comma_before_stop"
+        if comma_glued(t):
+            return "comma_glued"
     if phrase_in_many_turns(turns):
         return "phrase_in_many_turns"
     if word_said_in_a_row(turns):

@@ -106,6 +106,23 @@ OK = (
             "#Person1#: Can I help you?\n#Person2#: Yes, I think it's,...\n#Person1#: Sorry?\n#Person2#: Nothing.",
             "comma_before_stop",
         ),
+        (  # seen in quality-v19 (spaced words): the comma moved before closing quotes and digits
+            "#Person1#: Which one do you like?\n#Person2#: I've been looking at some phones,'''.\n"
+            "#Person1#: Good.\n#Person2#: Yes.",
+            "comma_glued",
+        ),
+        (
+            "#Person1#: Do you mind?\n#Person2#: Not at all. I'm,''' so glad.\n#Person1#: Good.\n#Person2#: Yes.",
+            "comma_glued",
+        ),
+        (
+            "#Person1#: Where to?\n#Person2#: If I were you, I'd just fly to,0.\n#Person1#: Oh.\n#Person2#: Yes.",
+            "comma_glued",
+        ),
+        (
+            '#Person1#: Why not?\n#Person2#: I have no reason,"?\n#Person1#: Oh.\n#Person2#: Yes.',
+            "comma_glued",
+        ),
         (  # seen in quality-v18 (s13-000239): each syllable a word of the list, no 4-gram said three times
             "#Person1#: Hello there.\n#Person2#: Can I cut in here xt? xtc. xtc. xtc. xt. xtc. xtc. xtc.\n"
             "#Person1#: Is it fine?\n#Person2#: I'm not feeling well.",
@@ -140,6 +157,12 @@ def test_a_plain_dialogue_passes():
     )
     assert dialogue_defect(turns(short), None, None) is None
     assert not [p for t in turns(short) for p in stray_pieces(t.text)]  # each exception on its own, not under the bound
+    # DialogSum's own commas by quotes and digits pass ('fresh air," 'cause', '"Swimmer's Special," as he')
+    quoted = (
+        '#Person1#: It costs 1,000 dollars, I\'m afraid.\n#Person2#: I said, "Fine," and left.\n'
+        '#Person1#: I went out for "fresh air," \'cause I was tired.\n#Person2#: Sure.'
+    )
+    assert dialogue_defect(turns(quoted), None, None) is None
 
 
 @pytest.mark.parametrize(
