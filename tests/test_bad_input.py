@@ -1,18 +1,16 @@
 """Bad input → one line on stderr naming the problem, exit != 0, no traceback."""
 
 import subprocess
-import sys
 
 import pytest
+from cli_run import cli_cmd
 
 from dialoguesynth.config import load_config
 from dialoguesynth.errors import ConfigError
 
 
 def run_cli(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "dialoguesynth.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=120
-    )
+    return subprocess.run(cli_cmd(*args), capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
 def assert_one_line_error(proc, *needles):

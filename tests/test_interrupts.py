@@ -12,6 +12,7 @@ from pathlib import Path
 
 import datasets
 import pytest
+from cli_run import generate_cmd
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,14 +32,10 @@ def env():
     return {**os.environ, "PYTHONPATH": str(ROOT / "tests") + os.pathsep + os.environ.get("PYTHONPATH", "")}
 
 
-def cli(*args):
-    return [sys.executable, "-m", "dialoguesynth.cli", *args]
-
-
 def test_ctrl_c_saves_and_exits_cleanly(tmp_path, fake_cfg):
     out = tmp_path / "o"
     p = subprocess.Popen(
-        cli("generate", "-c", str(fake_cfg), "-o", str(out), "--no-progress"),
+        generate_cmd(fake_cfg, out),
         env=env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -58,7 +55,7 @@ def test_ctrl_c_saves_and_exits_cleanly(tmp_path, fake_cfg):
     saved = [json.loads(x)["spec"]["id"] for x in records.read_text().splitlines()]
     assert saved
     done = subprocess.run(
-        cli("generate", "-c", str(fake_cfg), "-o", str(out), "--no-progress"),
+        generate_cmd(fake_cfg, out),
         env=env(),
         capture_output=True,
         text=True,
