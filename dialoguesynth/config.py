@@ -187,7 +187,8 @@ class PlanConfig(StageSampling):
     max_tokens: int = 120
 
 
-WordShape = Literal["free", "shaped", "apart", "unglued", "spaced"]  # what a word of a guided turn may be
+# what a word of a guided turn may be
+WordShape = Literal["free", "shaped", "apart", "unglued", "spaced", "tidy"]
 
 
 class RenderConfig(StageSampling):
@@ -222,7 +223,9 @@ class RenderConfig(StageSampling):
         "in a word, and never two words with digits side by side (stops '2pm, 3pm, 4pm, ...'); unglued: "
         "free, but no letter after a comma inside a word ('1,000', '\"Well,\"'; stops 'it's,well,vazing'); "
         "spaced: unglued, but a comma inside a word only before a digit or a closing quote, and never "
-        "before a stop mark (stops 'it's,...')",
+        "before a stop mark (stops 'it's,...'); tidy: spaced, but a comma inside a word only between "
+        "digits, any other always before a space, and never two quote marks side by side (stops "
+        "'fly to,0.', 'reason,\\'?', '\"\"\"')",
     )
     best_of: int = Field(
         1,

@@ -76,6 +76,10 @@ ARMS = {
     # spaced: a comma inside a word only before a digit or a closing quote, and never before a stop mark;
     # the default from 2026-12-03 (evaluations/history/2026-12-03-spaced-words: 90 vs 78 of 128 accepted)
     "v3 + spaced words": {"prompt_version": "v3", "render__word_shape": "spaced"},
+    # tidy: a comma inside a word only between digits, any other before a space, never two quotes side by
+    # side; under spaced the model glued its commas to quotes and digits ('fly to,0.': 24 % of quality-v19's
+    # dialogues) and ran quotes ('"""""': 11.3 %)
+    "v3 + tidy words": {"prompt_version": "v3", "render__word_shape": "tidy"},
     # what a smaller batch costs: a kill loses at most the batch in flight
     "v3, batches of 32": {"prompt_version": "v3", "run__batch_size": 32},
     "v3, batches of 8": {"prompt_version": "v3", "run__batch_size": 8},
@@ -85,6 +89,9 @@ ARMS = {
 _GLUED = re.compile(r"[A-Za-z],[A-Za-z]")  # a comma joining two words: 0.8 % of DialogSum train's dialogues
 _COMMA_STOP = re.compile(r",\s*[.!?]")  # a comma before a stop mark: 0.18 % of DialogSum train's dialogues
 _COMMA_ON = re.compile(r",[^\s0-9\"']")  # a comma before anything but a space, digit or quote: 0.88 % of them
+_QUOTE_RUN = re.compile(r"['\"]{2,}")  # two quote marks side by side: 0 of DialogSum train's dialogues
+# a 1-2 digit number as a whole sentence ('Certainly. 1.'): 0.86 % of DialogSum train's ('35.', '3. 92')
+_LONE_NUMBER = re.compile(r"(?:^|[.!?,]\s|: )\d{1,2}[.!?](?=\s|$)", re.M)
 
 
 def _share(items, pred) -> float | None:
@@ -172,6 +179,8 @@ def main() -> None:
                 "dialogues_with_glued_comma": _share(dialogues, lambda d: bool(_GLUED.search(d))),
                 "dialogues_with_comma_before_stop": _share(dialogues, lambda d: bool(_COMMA_STOP.search(d))),
                 "dialogues_with_stray_comma": _share(dialogues, lambda d: bool(_COMMA_ON.search(d))),
+                "dialogues_with_quote_run": _share(dialogues, lambda d: bool(_QUOTE_RUN.search(d))),
+                "dialogues_with_lone_number": _share(dialogues, lambda d: bool(_LONE_NUMBER.search(d))),
                 "dialogues_with_unknown_word": _share(dialogues, lambda d: bool(unknown_words(d))),
                 "turns_on_target": sum(a == b for a, b in zip(ds["num_turns"], ds["target_turns"])) if len(ds) else 0,
                 "wall_s": round(wall, 1),
@@ -194,14 +203,16 @@ def main() -> None:
     md = [
         f"| arm | {passed} | rejections | label-like first turns | "
         "words/turn | turns with a digit | dialogues with a glued comma | with a comma before a stop mark | "
-        "with a comma before no space, digit or quote | dialogues with an unknown word | "
+        "with a comma before no space, digit or quote | with a quote run | with a lone number | "
+        "dialogues with an unknown word | "
         "turns on target | wall (s) | accepted/min | decode tokens per accepted | token-limit stops |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     md += [
         f"| {r['arm']} | {r['passed']}/{r['n']} | {r['rejections'] or '-'} | {r['first_turn_label_like']} | "
         f"{r['mean_words_per_turn']} | {r['turns_with_digit']} | {r['dialogues_with_glued_comma']} | "
         f"{r['dialogues_with_comma_before_stop']} | {r['dialogues_with_stray_comma']} | "
+        f"{r['dialogues_with_quote_run']} | {r['dialogues_with_lone_number']} | "
         f"{r['dialogues_with_unknown_word']} | {r['turns_on_target']}/{r['passed']} | {r['wall_s']} | "
         f"{r['accepted_per_min']} | {r['tokens_per_accepted']} | {r['token_limit_stops']} |"
         for r in rows
