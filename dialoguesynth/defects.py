@@ -48,6 +48,8 @@ DIALOGUE_DEFECTS = (
     "glued_words",
     "comma_before_stop",
     "comma_glued",
+    "quote_run",
+    "lone_number",
     "word_said_in_a_row",
     "number_in_many_turns",
     "number_repeated",
@@ -204,6 +206,27 @@ def comma_glued(turn: Turn) -> bool:
     return bool(_COMMA_GLUED.search(turn.text))
 
 
+_QUOTE_RUN = re.compile(r"['\"]{2,}")
+
+
+def quote_run(turn: Turn) -> bool:
+    """Two quote marks side by side (five double quotes after 'to make you,', three single quotes after
+    'one of,'): 11.3 % of quality-v19's accepted dialogues, 0 of DialogSum's 13,460."""
+    return bool(_QUOTE_RUN.search(turn.text))
+
+
+# a number of one or two digits said as a sentence after another ('Certainly. 1.', 'Okay, bye for now. 8.');
+# not a spaced decimal ('6. 0 cents', '16. 1') or a 'No. 5'
+_LONE_NUMBER = re.compile(r"(?<![0-9])(?<!\b[Nn]o)[.!?,]\s\d{1,2}[.!?](?=\s|$)")
+
+
+def lone_number(turn: Turn) -> bool:
+    """A one- or two-digit number as a whole sentence after another in the turn ('Certainly. 1.'): noise
+    the 135M model scatters, 5.25 % of quality-v19's accepted dialogues, 0.10 % of DialogSum's 13,460
+    ('Let me guess. 0.', 'D. N. Hall. 83. Bridge Street')."""
+    return bool(_LONE_NUMBER.search(turn.text))
+
+
 def _runs(text: str, times: int) -> list[int]:
     """Lengths of the runs of one word said ``times`` or more times in a row (case and marks ignored)."""
     words, out, i = _words(text), [], 0
@@ -324,6 +347,10 @@ def dialogue_defect(
             return "comma_before_stop"
         if comma_glued(t):
             return "comma_glued"
+        if quote_run(t):
+            return "quote_run"
+        if lone_number(t):
+            return "lone_number"
     if phrase_in_many_turns(turns):
         return "phrase_in_many_turns"
     if word_said_in_a_row(turns):

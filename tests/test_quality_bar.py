@@ -123,6 +123,25 @@ OK = (
             '#Person1#: Why not?\n#Person2#: I have no reason,"?\n#Person1#: Oh.\n#Person2#: Yes.',
             "comma_glued",
         ),
+        (  # seen in quality-v19: quote marks run where no quote opens or closes
+            '#Person1#: Really?\n#Person2#: I\'m going to tell you something to make you,""""".\n'
+            "#Person1#: Oh.\n#Person2#: Yes.",
+            "comma_glued",  # the first check that fires; quote_run alone below
+        ),
+        (
+            "#Person1#: Really?\n#Person2#: People used to say ''' the end.\n#Person1#: Oh.\n#Person2#: Yes.",
+            "quote_run",
+        ),
+        (  # seen in quality-v19: a number said as a sentence of its own, after another
+            "#Person1#: Soup, please.\n#Person2#: This is about sending back a cold soup.\n"
+            "#Person1#: Certainly. 1.\n#Person2#: Thanks.",
+            "lone_number",
+        ),
+        (
+            "#Person1#: When?\n#Person2#: We'll travel two days a week.\n#Person1#: Okay, bye for now. 8.\n"
+            "#Person2#: Bye.",
+            "lone_number",
+        ),
         (  # seen in quality-v18 (s13-000239): each syllable a word of the list, no 4-gram said three times
             "#Person1#: Hello there.\n#Person2#: Can I cut in here xt? xtc. xtc. xtc. xt. xtc. xtc. xtc.\n"
             "#Person1#: Is it fine?\n#Person2#: I'm not feeling well.",
@@ -163,6 +182,12 @@ def test_a_plain_dialogue_passes():
         '#Person1#: I went out for "fresh air," \'cause I was tired.\n#Person2#: Sure.'
     )
     assert dialogue_defect(turns(quoted), None, None) is None
+    # DialogSum's own numbers after a mark pass: a bus 'No. 5', a spaced decimal, a short answer as a turn
+    numbers = (
+        "#Person1#: Which bus is it?\n#Person2#: Take a No. 5. It's 6. 0 cents per pound.\n"
+        "#Person1#: How old is he?\n#Person2#: 35."
+    )
+    assert dialogue_defect(turns(numbers), None, None) is None
 
 
 @pytest.mark.parametrize(
