@@ -132,6 +132,15 @@ OK = (
             "#Person1#: Really?\n#Person2#: People used to say ''' the end.\n#Person1#: Oh.\n#Person2#: Yes.",
             "quote_run",
         ),
+        (  # seen in the tidy A/B's spaced arm: a sentence stops on a contraction that needs a word after it
+            "#Person1#: Let's talk about the gym.\n#Person2#: I'm not sure what the answer is. But I'm sure you're.\n"
+            "#Person1#: Fine.\n#Person2#: Yes.",
+            "dangling_end",
+        ),
+        (
+            "#Person1#: Can you come?\n#Person2#: I think I'll.\n#Person1#: Fine.\n#Person2#: Yes.",
+            "dangling_end",
+        ),
         (  # seen in quality-v19: a number said as a sentence of its own, after another
             "#Person1#: Soup, please.\n#Person2#: This is about sending back a cold soup.\n"
             "#Person1#: Certainly. 1.\n#Person2#: Thanks.",
@@ -188,6 +197,12 @@ def test_a_plain_dialogue_passes():
         "#Person1#: How old is he?\n#Person2#: 35."
     )
     assert dialogue_defect(turns(numbers), None, None) is None
+    # a contraction before a trailing-off ellipsis and a grade "A." pass
+    trailing = (
+        "#Person1#: How was it?\n#Person2#: Well, I'm... I got an A.\n"
+        "#Person1#: Wow! It's . . . great.\n#Person2#: Thanks."
+    )
+    assert dialogue_defect(turns(trailing), None, None) is None
 
 
 @pytest.mark.parametrize(
