@@ -216,7 +216,7 @@ class RenderConfig(StageSampling):
         True, description="guided: no ':' in a turn's first 4 words (stops echoed header labels)"
     )
     word_shape: WordShape = Field(
-        "spaced",
+        "tidy",
         description="guided: free: a word is any run of letters, digits and marks; shaped: letters "
         "or a number of at most 10 digits, joined and marked as real turns are (stops runs like "
         "'4444...' or ',u,m,l,...' that reach the token limit); apart: shaped, at most 4 pieces joined "
