@@ -170,8 +170,8 @@ def few_words_repeated(turn: Turn) -> bool:
 
 def dangling_end(turn: Turn) -> bool:
     """A sentence cut off after an article or possessive ('I need a.'; 0.2 % of DialogSum train dialogues)
-    or a contraction ("But I'm sure you're.": 5.8 % of quality-v19's accepted dialogues, 0.1 % of
-    DialogSum's, "Yes, it's.")."""
+    or a contraction ("But I'm sure you're.": 5.8 % of quality-v19's accepted dialogues; 4 more of DialogSum
+    train's 12,460, "Yes, it's.": 0.2 % in all, results/checks-calibration.json)."""
     return bool(_DANGLING.search(turn.text))
 
 
