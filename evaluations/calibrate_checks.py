@@ -17,7 +17,7 @@ import numpy as np
 from provenance import provenance
 
 from dialoguesynth.checks import check_dialogue, repeated_trigram_fraction
-from dialoguesynth.config import ChecksConfig
+from dialoguesynth.config import EMBEDDED_POOL, ChecksConfig, SummaryConfig
 from dialoguesynth.copying import ReferenceIndex, containment, grams
 from dialoguesynth.defects import DIALOGUE_DEFECTS, summary_defect
 from dialoguesynth.parsing import parse_dialogue
@@ -25,14 +25,26 @@ from dialoguesynth.sampling.exemplars import load_reference
 from dialoguesynth.words import vocabulary_of
 
 
-def rates(rows, cfg, vocab) -> dict:
-    dialogue, summary, rep = Counter(), Counter(), []
+def summary_rates(rows, exemplars: list[str]) -> dict:
+    """Summary checks over real summaries, each checked against SummaryConfig.exemplars summaries
+    drawn at random from ``exemplars`` as if they were its few-shot exemplars."""
+    summary, rng, k = Counter(), random.Random(1), SummaryConfig().exemplars
+    for r in rows:
+        if r.summary:
+            summary[summary_defect(r.summary, r.dialogue, rng.sample(exemplars, k)) or "pass"] += 1
+    return {
+        "summary_outcome": dict(summary.most_common()),
+        "summary_reject_rate": round(1 - summary["pass"] / max(sum(summary.values()), 1), 4),
+    }
+
+
+def rates(rows, cfg, vocab, exemplars: list[str]) -> dict:
+    dialogue, rep = Counter(), []
     for r in rows:
         turns, reason = parse_dialogue(r.dialogue, opener="")
         dialogue[reason or check_dialogue(turns, "stop", None, cfg, vocab) or "pass"] += 1
         rep.append(repeated_trigram_fraction(turns))
-        summary[summary_defect(r.summary, r.dialogue) or "pass"] += 1 if r.summary else 0
-    n, ns = len(rows), sum(summary.values())
+    n = len(rows)
     return {
         "n": n,
         "dialogue_checks": list(DIALOGUE_DEFECTS),  # what ran: a check added since makes this file stale
@@ -40,8 +52,7 @@ def rates(rows, cfg, vocab) -> dict:
         "dialogue_reject_rate": round(1 - dialogue["pass"] / n, 4),
         # the defect checks alone (the rest are the structural bar: 4+ turns, 2 speakers, <= 80 words a turn)
         "defect_reject_rate": round(sum(dialogue[k] for k in DIALOGUE_DEFECTS) / n, 4),
-        "summary_outcome": dict(summary.most_common()),
-        "summary_reject_rate": round(1 - summary["pass"] / max(ns, 1), 4),
+        **summary_rates(rows, exemplars),
         "repeated_trigram_fraction_quantiles": dict(
             zip(["p50", "p90", "p99", "p99.9", "max"], np.quantile(rep, [0.5, 0.9, 0.99, 0.999, 1]).round(4).tolist())
         ),
@@ -59,6 +70,7 @@ def main() -> None:
     held = load_reference(d / "dev.jsonl") + load_reference(d / "test.jsonl")
     cfg = ChecksConfig()
     vocab = vocabulary_of(r.dialogue for r in train)
+    pool_summaries = [r.summary for r in load_reference(EMBEDDED_POOL)]
 
     # copies: a dialogue against 3 other random real dialogues (what a spec's exemplars are), and
     # held-out real dialogues against the whole train pool
@@ -77,8 +89,12 @@ def main() -> None:
         **provenance(),
         "data_dir": args.data_dir,
         "checks": json.loads(cfg.model_dump_json()),
-        "train": rates(train, cfg, vocab),
-        "dev_and_test": rates(held, cfg, vocab),
+        # summaries checked against the embedded pool's summaries as exemplars (the default reference)
+        "summary_exemplars": "embedded pool",
+        "train": rates(train, cfg, vocab, pool_summaries),
+        "dev_and_test": rates(held, cfg, vocab, pool_summaries),
+        # and against other real summaries, as when a user's reference is DialogSum itself
+        "train_summary_exemplars_from_train": summary_rates(train, [r.summary for r in train]),
         "copy_bound": bound,
         "copies_random_real_pairs": {
             "n": len(pair),
@@ -97,7 +113,13 @@ def main() -> None:
         json.dumps(
             {
                 k: result[k]
-                for k in ("train", "dev_and_test", "copies_random_real_pairs", "copies_held_out_vs_train_pool")
+                for k in (
+                    "train",
+                    "dev_and_test",
+                    "train_summary_exemplars_from_train",
+                    "copies_random_real_pairs",
+                    "copies_held_out_vs_train_pool",
+                )
             },
             indent=1,
         )

@@ -342,3 +342,24 @@ def test_summary_naming_someone_the_dialogue_never_names_is_rejected():
     assert summary_defect("#Person1# invites Mark to play football.", named) is None
     # a sentence's first word is no sign of a name; DialogSum's own summaries pass (0.18 % of train do not)
     assert summary_defect("Will #Person2# play football? #Person1# asks.", dialogue) is None
+
+
+def test_a_summary_taken_from_its_exemplars_summary_is_rejected():
+    # seen in quality-v20 (4 of 400 summaries took pool_035's 'broken printer' over other dialogues):
+    # grounded enough by 'check in' and 'hotel', but its other content words come from the exemplar
+    dialogue = (
+        "#Person1#: Good evening, I'd like to check in, please.\n#Person2#: Welcome to the hotel. Your name?\n"
+        "#Person1#: Anna Berg, two nights.\n#Person2#: Here is your key, room 204."
+    )
+    summary = "#Person1# checks in at the hotel but the printer on the second floor is broken."
+    printer = (
+        "#Person1# and #Person2# discuss a broken printer before an important presentation. "
+        "#Person2# suggests printing on the second floor."
+    )
+    other = "#Person1# buys a jacket and #Person2# offers a discount."
+    assert summary_defect(summary, dialogue, [printer, other]) == "summary_from_exemplar"
+    assert summary_defect(summary, dialogue, [other]) is None  # the same words, not from its exemplars
+    assert summary_defect(summary, dialogue) is None
+    # words the dialogue says are its own even when an exemplar says them too; reporting verbs are free
+    own = "#Person1# discusses checking in at the hotel for two nights and #Person2# gives a room key."
+    assert summary_defect(own, dialogue, [printer, "#Person1# books a room for two nights at a hotel."]) is None

@@ -11,6 +11,7 @@ import numpy as np
 from ..copying import ReferenceIndex
 from ..defects import dialogue_defect, grounded_share, summary_defect
 from ..parsing import parse_dialogue
+from ..samples import spec_of
 from .data import turns_of
 from .embed import embed
 
@@ -177,14 +178,20 @@ def summary_grounding(rows: list[dict]) -> dict | None:
     }
 
 
-def defects(rows: list[dict], vocabulary: frozenset[str] | None = None) -> dict:
-    """How many dialogues (with their summaries, where present) show a defect the quality bar rejects."""
+def defects(
+    rows: list[dict], vocabulary: frozenset[str] | None = None, exemplar_summaries: dict[str, str] | None = None
+) -> dict:
+    """How many dialogues (with their summaries, where present) show a defect the quality bar rejects;
+    ``exemplar_summaries`` (id -> summary) lets a summary be checked against its own few-shot exemplars."""
     reasons: Counter = Counter()
     flagged = 0
+    known = exemplar_summaries or {}
     for r in rows:
+        spec = spec_of(r)
+        shown = [known[i] for i in (spec.summary_exemplar_ids if spec else []) if i in known]
         found = [
             dialogue_defect(parse_dialogue(r["dialogue"], opener="")[0], None, vocabulary),
-            summary_defect(r["summary"], r["dialogue"]) if r.get("summary") else None,
+            summary_defect(r["summary"], r["dialogue"], shown) if r.get("summary") else None,
         ]
         reasons.update(f for f in found if f)
         flagged += any(found)

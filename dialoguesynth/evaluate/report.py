@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 
 from ..checks import check_dialogue
-from ..config import ChecksConfig
+from ..config import EMBEDDED_POOL, ChecksConfig
 from ..parsing import parse_dialogue
+from ..sampling.exemplars import load_reference
 from ..spec import Rejected, RunSummary
 from ..store import read_rows
 from ..words import vocabulary_of
@@ -185,6 +186,11 @@ def copy_section(texts: list[str], copy_reference: Path | None, bound: float) ->
     return {"reference": str(copy_reference), **layers.copies(texts, ref, bound)}
 
 
+def exemplar_summaries(reference: dict[str, str]) -> dict[str, str]:
+    """Summaries a spec's ``summary_exemplar_ids`` may name: the embedded pool's, then the reference's."""
+    return {**{e.id: e.summary for e in load_reference(EMBEDDED_POOL)}, **reference}
+
+
 def self_check(sample_path: Path | None, ref_emb: np.ndarray, n: int, seed: int = 0) -> dict | None:
     """Real dialogues scored as if synthetic: AUC should be ~0.5 and Fréchet near the floor."""
     if sample_path is None or not Path(sample_path).is_file():
@@ -212,6 +218,7 @@ def evaluate(
     out.mkdir(parents=True, exist_ok=True)
     rows, summary = load_rows(dataset)
     ref_rows, _ = load_rows(reference)
+    ref_by_id = {r["id"]: r.get("summary") or "" for r in ref_rows if r.get("id")}
     vocabulary = vocabulary_of(r["dialogue"] for r in ref_rows)
     q, passing = quality(rows, summary)
     rng = random.Random(seed)
@@ -251,7 +258,7 @@ def evaluate(
             "synthetic": layers.summary_grounding(prow),
             "reference": layers.summary_grounding(ref_rows),
         },
-        "defects_among_passing": layers.defects(prow, vocabulary),
+        "defects_among_passing": layers.defects(prow, vocabulary, exemplar_summaries(ref_by_id)),
         "copies": copy_section([r["dialogue"] for r in prow], copy_reference, ChecksConfig().max_copied_fraction),
         "self_check": self_check(self_check_path, ref_emb, len(prow) or 100, seed),
         "reference_diversity": diversity_section(

@@ -55,5 +55,5 @@ class SummaryStage(Stage[tuple[ConversationSpec, str]]):
         if reason is None and completion.finish_reason == "length":
             return text, "truncated"
         if reason is None and self.cfg.checks.defects:
-            reason = summary_defect(text, item[1])
+            reason = summary_defect(text, item[1], [self.pool[i].summary for i in item[0].summary_exemplar_ids])
         return text, reason
