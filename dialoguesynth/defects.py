@@ -1,11 +1,11 @@
 """Defects a reader sees at once: echoed headers, label-like or word-list turns, ALL-CAPS or garbled
 openers, loops inside a turn, runs of numbers, a few words said over and over, a sentence cut off
 after an article, one phrase in many turns, words glued into one long token, a comma before a stop
-mark, one word said over and over in a row, one number said in many turns, a sentence said again (or
-a short one three times), words no English word list knows, pieces of words standing alone, and
-summaries that are a turn, stop mid-sentence or share nothing with their dialogue. Each detector
-returns a reason or None; each is calibrated to reject <= 1 % of real DialogSum
-(``evaluations/calibrate_checks.py``)."""
+mark, a contraction split in two, one word said over and over in a row, one number said in many
+turns, a sentence said again (or a short one three times), words no English word list knows, pieces
+of words standing alone, and summaries that are a turn, stop mid-sentence, share nothing with their
+dialogue or are their exemplars'. Each detector returns a reason or None; each is calibrated to
+reject <= 1 % of real DialogSum (``evaluations/calibrate_checks.py``)."""
 
 from __future__ import annotations
 
@@ -50,6 +50,7 @@ DIALOGUE_DEFECTS = (
     "comma_glued",
     "quote_run",
     "lone_number",
+    "split_contraction",
     "word_said_in_a_row",
     "number_in_many_turns",
     "number_repeated",
@@ -233,6 +234,20 @@ def lone_number(turn: Turn) -> bool:
     return bool(_LONE_NUMBER.search(turn.text))
 
 
+# a contraction in two pieces: without its apostrophe ('I ll', 'you re', 'don t'; not 'you re-apply') or
+# with a space before it ("can 't", "I 'm")
+_SPLIT_CONTRACTION = re.compile(
+    r"(?i:\b(?:I|you|we|they|he|she|it|that|there|don|can|won|isn|didn|doesn)\s(?:ll|re|ve|m|d|t)\b(?![-']))"
+    r"|[A-Za-z]\s'(?:ll|re|ve|m|d|t|s)\b"
+)
+
+
+def split_contraction(turn: Turn) -> bool:
+    """A contraction split in two ("I ll", "You re", "can 't"): 2 of quality-v20's 20 dialogues read
+    had one, 0.14 % of DialogSum train's 12,460 ("I 'll teach you", "I m Farley")."""
+    return bool(_SPLIT_CONTRACTION.search(turn.text))
+
+
 def _runs(text: str, times: int) -> list[int]:
     """Lengths of the runs of one word said ``times`` or more times in a row (case and marks ignored)."""
     words, out, i = _words(text), [], 0
@@ -357,6 +372,8 @@ def dialogue_defect(
             return "quote_run"
         if lone_number(t):
             return "lone_number"
+        if split_contraction(t):
+            return "split_contraction"
     if phrase_in_many_turns(turns):
         return "phrase_in_many_turns"
     if word_said_in_a_row(turns):

@@ -151,6 +151,14 @@ OK = (
             "#Person2#: Bye.",
             "lone_number",
         ),
+        (  # seen in quality-v20 (2 of 20 read): a contraction without its apostrophe, or spaced from it
+            "#Person1#: Hello.\n#Person2#: Not sure but I ll say if you believe me.\n#Person1#: Oh.\n#Person2#: Yes.",
+            "split_contraction",
+        ),
+        (
+            "#Person1#: Hello.\n#Person2#: You- you can 't trouble that business.\n#Person1#: Oh.\n#Person2#: Yes.",
+            "split_contraction",
+        ),
         (  # seen in quality-v18 (s13-000239): each syllable a word of the list, no 4-gram said three times
             "#Person1#: Hello there.\n#Person2#: Can I cut in here xt? xtc. xtc. xtc. xt. xtc. xtc. xtc.\n"
             "#Person1#: Is it fine?\n#Person2#: I'm not feeling well.",
@@ -184,6 +192,8 @@ def test_a_plain_dialogue_passes():
         "#Person1#: Um, er, ok. Me too.\n#Person2#: Hi, ha, aw, so be it."
     )
     assert dialogue_defect(turns(short), None, None) is None
+    rejoin = "#Person1#: Must you re-apply?\n#Person2#: They're 'the best'.\n#Person1#: Ok.\n#Person2#: Bye."
+    assert dialogue_defect(turns(rejoin), None, None) is None  # a prefix, and a quote after a word, are no split
     assert not [p for t in turns(short) for p in stray_pieces(t.text)]  # each exception on its own, not under the bound
     # DialogSum's own commas by quotes and digits pass ('fresh air," 'cause', '"Swimmer's Special," as he')
     quoted = (
