@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from ..backends import Completion, GenRequest
@@ -155,20 +156,20 @@ def _apart_words() -> _Words:
     return _Words(first, first, f"(?:{plain}|{digit} {plain})", f"(?:{plain_c}|{digit_c} {plain_c})", f"(?: {digit})?")
 
 
-_SHAPED_FIRST, _SHAPED_WORD = _shaped(False)
+def _words_of(make: Callable[[bool], tuple[str, str]], sep: str = " ") -> _Words:
+    """A word shape from its (first word, word) maker, without and with ':' allowed."""
+    (first, word), (first_colon, word_colon) = make(False), make(True)
+    return _Words(first, first_colon, word, word_colon, sep=sep)
+
+
 WORD_SHAPES = {
     "free": _Words(f"{_FIRST}{_WORD[:-1]}*", f"{_FIRST}{_WORD_COLON[:-1]}*", _WORD, _WORD_COLON),
-    "shaped": _Words(_SHAPED_FIRST, _SHAPED_FIRST, _SHAPED_WORD, _shaped(True)[1]),
+    # the shaped first word allows no ':' either way
+    "shaped": _Words(_shaped(False)[0], _shaped(False)[0], _shaped(False)[1], _shaped(True)[1]),
     "apart": _apart_words(),
-    "unglued": _Words(_unglued(False)[0], _unglued(True)[0], _unglued(False)[1], _unglued(True)[1]),
-    "spaced": _Words(_spaced(False)[0], _spaced(True)[0], _spaced(False)[1], _spaced(True)[1], sep=",? "),
-    "tidy": _Words(
-        _tidy(False)[0],
-        _tidy(True)[0],
-        _tidy(False)[1],
-        _tidy(True)[1],
-        sep="(?:,[\"']?)? ",
-    ),
+    "unglued": _words_of(_unglued),
+    "spaced": _words_of(_spaced, sep=",? "),
+    "tidy": _words_of(_tidy, sep="(?:,[\"']?)? "),
 }
 
 
