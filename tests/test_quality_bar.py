@@ -369,6 +369,10 @@ def test_a_summary_taken_from_its_exemplars_summary_is_rejected():
     other = "#Person1# buys a jacket and #Person2# offers a discount."
     assert summary_defect(summary, dialogue, [printer, other]) == "summary_from_exemplar"
     assert summary_defect(summary, dialogue, [other]) is None  # the same words, not from its exemplars
+    # quality-v21's own (s13-000055): two words, 'printer' and 'broken', are the exemplar's
+    breakfast = "#Person1# and #Person2# discuss a broken printer before breakfast. #Person2# asks about wifi."
+    wifi = dialogue + "\n#Person1#: When is breakfast, and is there wifi?\n#Person2#: From seven; the wifi is free."
+    assert summary_defect(breakfast, wifi, [printer, other]) == "summary_from_exemplar"
     assert summary_defect(summary, dialogue) is None
     # words the dialogue says are its own even when an exemplar says them too; reporting verbs are free
     own = "#Person1# discusses checking in at the hotel for two nights and #Person2# gives a room key."
