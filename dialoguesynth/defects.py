@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from .spec import ConversationSpec, Turn
 from .words import given_names, stems, stray_pieces, unknown_words
@@ -449,18 +450,17 @@ _REPORTING_STEMS = stems(" ".join(REPORTING))
 BORROWED = 2
 
 
-def borrowed_stems(summary: str, dialogue: str, exemplar_summaries: list[str]) -> set[str]:
+def borrowed_stems(summary: str, dialogue: str, exemplar_summaries: Sequence[str]) -> set[str]:
     """Content-word stems of ``summary`` that its dialogue never uses but its few-shot exemplars'
     summaries do: the model summarised an exemplar ('#Person1#'s printer is broken' after a printer
     exemplar, over a dialogue about a hotel)."""
     if not exemplar_summaries:
         return set()
-    content = [w for w in _words(summary) if w not in FUNCTION_WORDS and not w.startswith("person")]
-    own = stems(" ".join(content)) - stems(dialogue) - _REPORTING_STEMS
+    own = _content_stems(summary) - stems(dialogue) - _REPORTING_STEMS
     return own & stems(" ".join(exemplar_summaries))
 
 
-def summary_defect(summary: str, dialogue: str, exemplar_summaries: list[str] = ()) -> str | None:
+def summary_defect(summary: str, dialogue: str, exemplar_summaries: Sequence[str] = ()) -> str | None:
     """A summary that is a turn (speaker tag with a colon, or first person), speaks to the reader
     ('you'), loops (a word 4-gram said 3 times: 0.02 % of DialogSum train summaries), stops
     mid-sentence, names someone the dialogue never names, shares no content word with its dialogue,
@@ -481,7 +481,7 @@ def summary_defect(summary: str, dialogue: str, exemplar_summaries: list[str] = 
         return "summary_off_dialogue"
     if share < MIN_GROUNDED:
         return "summary_ungrounded"
-    if len(borrowed_stems(summary, dialogue, list(exemplar_summaries))) >= BORROWED:
+    if len(borrowed_stems(summary, dialogue, exemplar_summaries)) >= BORROWED:
         return "summary_from_exemplar"
     return None
 
@@ -489,6 +489,10 @@ def summary_defect(summary: str, dialogue: str, exemplar_summaries: list[str] = 
 def grounded_share(summary: str, dialogue: str) -> float:
     """Share of the summary's content-word stems that its dialogue uses (0 when it has none).
     DialogSum train: mean 0.72; a summary drawn from the exemplars or made up scores low."""
-    content = {w for w in _words(summary) if w not in FUNCTION_WORDS and len(w) > 2 and not w.startswith("person")}
-    own = stems(" ".join(content))
+    own = _content_stems(summary)
     return len(own & stems(dialogue)) / len(own) if own else 0.0
+
+
+def _content_stems(summary: str) -> set[str]:
+    """Stems of a summary's content words (no function words, no speaker tags)."""
+    return stems(" ".join(w for w in _words(summary) if w not in FUNCTION_WORDS and not w.startswith("person")))

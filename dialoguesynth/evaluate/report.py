@@ -186,9 +186,10 @@ def copy_section(texts: list[str], copy_reference: Path | None, bound: float) ->
     return {"reference": str(copy_reference), **layers.copies(texts, ref, bound)}
 
 
-def exemplar_summaries(reference: dict[str, str]) -> dict[str, str]:
+def exemplar_summaries(reference: list[dict]) -> dict[str, str]:
     """Summaries a spec's ``summary_exemplar_ids`` may name: the embedded pool's, then the reference's."""
-    return {**{e.id: e.summary for e in load_reference(EMBEDDED_POOL)}, **reference}
+    pool = {e.id: e.summary for e in load_reference(EMBEDDED_POOL)}
+    return pool | {r["id"]: r.get("summary") or "" for r in reference if r.get("id")}
 
 
 def self_check(sample_path: Path | None, ref_emb: np.ndarray, n: int, seed: int = 0) -> dict | None:
@@ -218,7 +219,7 @@ def evaluate(
     out.mkdir(parents=True, exist_ok=True)
     rows, summary = load_rows(dataset)
     ref_rows, _ = load_rows(reference)
-    ref_by_id = {r["id"]: r.get("summary") or "" for r in ref_rows if r.get("id")}
+    known_summaries = exemplar_summaries(ref_rows)  # all of the reference, before it is sampled below
     vocabulary = vocabulary_of(r["dialogue"] for r in ref_rows)
     q, passing = quality(rows, summary)
     rng = random.Random(seed)
@@ -258,7 +259,7 @@ def evaluate(
             "synthetic": layers.summary_grounding(prow),
             "reference": layers.summary_grounding(ref_rows),
         },
-        "defects_among_passing": layers.defects(prow, vocabulary, exemplar_summaries(ref_by_id)),
+        "defects_among_passing": layers.defects(prow, vocabulary, known_summaries),
         "copies": copy_section([r["dialogue"] for r in prow], copy_reference, ChecksConfig().max_copied_fraction),
         "self_check": self_check(self_check_path, ref_emb, len(prow) or 100, seed),
         "reference_diversity": diversity_section(

@@ -162,10 +162,10 @@ def _words_of(make: Callable[[bool], tuple[str, str]], sep: str = " ") -> _Words
     return _Words(first, first_colon, word, word_colon, sep=sep)
 
 
+_SHAPED = _words_of(_shaped)
 WORD_SHAPES = {
     "free": _Words(f"{_FIRST}{_WORD[:-1]}*", f"{_FIRST}{_WORD_COLON[:-1]}*", _WORD, _WORD_COLON),
-    # the shaped first word allows no ':' either way
-    "shaped": _Words(_shaped(False)[0], _shaped(False)[0], _shaped(False)[1], _shaped(True)[1]),
+    "shaped": _SHAPED._replace(first_colon=_SHAPED.first),  # the shaped first word allows no ':' either way
     "apart": _apart_words(),
     "unglued": _words_of(_unglued),
     "spaced": _words_of(_spaced, sep=",? "),
