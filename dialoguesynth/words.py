@@ -72,6 +72,49 @@ def unknown_words(text: str) -> list[str]:
     return out
 
 
+@cache
+def _common_words() -> tuple[str, ...]:
+    """The 100,000 most frequent English words of the word list, letters only (what a typo is near)."""
+    from wordfreq import top_n_list
+
+    return tuple(w for w in top_n_list("en", 100_000) if w.isalpha())
+
+
+def _common(piece: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return piece in ("a", "i") or (len(piece) > 1 and zipf_frequency(piece, "en") >= 3)
+
+
+def _joined(word: str, parts: int = 3) -> bool:
+    """Whether ``word`` is up to ``parts`` common words written together ('thelandlord', 'fullbodied')."""
+    if parts == 1:
+        return _common(word)
+    return _common(word) or any(_common(word[:i]) and _joined(word[i:], parts - 1) for i in range(1, len(word)))
+
+
+def nonwords(text: str) -> list[str]:
+    """Unknown words (``unknown_words``) that are neither a typo of a common word ('aboslutely',
+    'tempreture'; Damerau-Levenshtein) nor common words run together ("minutes'walk", 'thelandlord'):
+    what is left reads as noise ('almiegfwrbn', 'laeop', 'wudnt')."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    out = []
+    for w in unknown_words(text):
+        low = w.lower()
+        if low in BARE_CONTRACTIONS:
+            continue
+        if _joined(low.replace("'", "")):
+            continue
+        # a typo's reach as spelling search engines set it (Elasticsearch's AUTO fuzziness): one edit, two
+        # from six letters on ('tempreture' is two from 'temperature')
+        edits = 2 if len(low) >= 6 else 1
+        if process.extractOne(low, _common_words(), scorer=DamerauLevenshtein.distance, score_cutoff=edits) is None:
+            out.append(w)
+    return out
+
+
 # every English word of one or two lower-case letters a DialogSum transcript uses as a word (their
 # counts in train: 'to' 43,380 ... 'oz' 1), units and interjections ('er', 'aw') included; anything else of that
 # length is a piece of a word ('ud t help in dea', 'o a w ij o', 'ia ia a baby')

@@ -344,6 +344,17 @@ def test_unknown_words_see_bare_contractions_and_broken_endings():
     assert dialogue_defect(turns(fine), None) is None
 
 
+def test_one_word_that_reads_as_noise_is_rejected_typos_and_joins_are_not():
+    # seen in quality-v22's accepted dialogues: one garbled word per dialogue, under the unknown_words count
+    for noise in ("almiegfwrbn", "laeop", "wudnt", "uderesss"):
+        d = f"#Person1#: Where is it?\n#Person2#: It is by the {noise} now.\n#Person1#: Fine.\n#Person2#: Ok."
+        assert dialogue_defect(turns(d), None) == "nonword", noise
+    # DialogSum's own: typos of a common word (two edits from six letters on), words run together, names
+    for real in ("tempreture", "aboslutely", "minutes'walk", "thelandlord", "Minzn"):
+        d = f"#Person1#: Where is it?\n#Person2#: It is by the {real} now.\n#Person1#: Fine.\n#Person2#: Ok."
+        assert dialogue_defect(turns(d), None) is None, real
+
+
 def test_summary_naming_someone_the_dialogue_never_names_is_rejected():
     # seen in quality-v12 ('#Person1# invites Mark to play football.', no Mark in the dialogue)
     dialogue = "#Person1#: Do you want to play football on Sunday?\n#Person2#: Sure, what time?"
