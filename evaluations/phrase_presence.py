@@ -39,10 +39,12 @@ def main() -> None:
     a = ap.parse_args()
     rows, _ = load_rows(a.dataset)
     cat = load_realisation()
+    lead = cat.phrases.get("speech_lead", {})  # a feature with no turn of its own leads another's phrase
+    speech = {v: ps + [p for p in lead.get(v, []) if p not in ps] for v, ps in cat.phrases["speech_features"].items()}
     res = {
         **provenance(),
         "n": len(rows),
-        "speech_features": shares(rows, cat.phrases["speech_features"], lambda r, v: v in r["speech_features"]),
+        "speech_features": shares(rows, speech, lambda r, v: v in r["speech_features"]),
         "emotion_person1": shares(rows, cat.phrases["emotion"], lambda r, v: r["emotion"][0] == v),
     }
     a.out.parent.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,7 @@ a small model does not follow from the header still reach the text (``contexts/r
 from __future__ import annotations
 
 import random
+import re
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -29,6 +30,9 @@ class Slot(BaseModel):
     times: int = Field(1, ge=1)
     every: int = Field(1, ge=1)
     choices: int | None = Field(None, ge=1)  # phrases drawn for the model to pick from (default: the catalog's)
+    # lead: no turn of its own; only a value the field's own slots did not place, in front of the first
+    # turn from `from` another field took (a 4-turn spec has no free turn for its register)
+    lead: bool = False
 
     @property
     def spec_field(self) -> str:
@@ -78,10 +82,14 @@ def turn_openers(
     topic: bool = True,
 ) -> dict[int, list[str]]:
     """Turn index → the phrases that turn may open with, drawn from the spec's seed (same spec,
-    same phrases). Fields take free turns in the catalog's slot order; what finds none is left out."""
+    same phrases). Fields take free turns in the catalog's slot order; a lead slot puts a value that
+    found none in front of a taken turn; what finds neither is left out."""
     rng = random.Random(f"realise:{spec.seed}")
     n = spec.context.target_turns
     taken: dict[int, list[str]] = {}
+    owner: dict[int, str] = {}  # turn → the spec field whose phrase it opens with
+    placed: set[tuple[str, str]] = set()
+    led: set[int] = set()
     for slot in catalog.slots:
         field = slot.spec_field
         if (
@@ -92,18 +100,42 @@ def turn_openers(
             continue
         for value in _values(spec, field):
             phrases = catalog.phrases.get(slot.field, {}).get(value)
-            if not phrases:
+            if not phrases or (slot.lead and (field, value) in placed):
                 continue
-            k, placed = (slot.from_ if slot.from_ >= 0 else max(n + slot.from_, 0)), 0
-            while k < n and placed < slot.times:
-                if k not in taken and slot.speaker in (0, k % 2 + 1):
+            k, done = (slot.from_ if slot.from_ >= 0 else max(n + slot.from_, 0)), 0
+            while k < n and done < slot.times:
+                fits = slot.speaker in (0, k % 2 + 1)
+                if slot.lead and fits and k in taken and k not in led and owner[k] != field:
+                    a = rng.choice(phrases)  # one: the turn's own choices multiply by it
+                    taken[k] = [_lead(a, b) for b in taken[k]]
+                    led.add(k)
+                elif not slot.lead and fits and k not in taken:
                     drawn = rng.sample(phrases, min(slot.choices or catalog.choices, len(phrases)))
-                    taken[k] = [p.replace("{subtopic}", spec.context.subtopic) for p in drawn]
-                    placed += 1
-                    k += slot.every
+                    taken[k] = [_named(p, spec.context.subtopic) for p in drawn]
+                    owner[k] = field
                 else:
                     k += 1
+                    continue
+                placed.add((field, value))
+                done += 1
+                k += slot.every
     return taken
+
+
+def _lead(a: str, b: str) -> str:
+    """`a` in front of `b` as one sentence would say it: after a comma `b` goes on in lower case
+    ("Um, hello, this is"), after an end mark it starts anew, else `a` becomes a sentence of its own."""
+    if a.endswith(","):
+        return f"{a} {b}" if re.match(r"I\b", b) else f"{a} {b[:1].lower()}{b[1:]}"
+    return f"{a} {b}" if a[-1] in ".?!" else f"{a}. {b}"
+
+
+def _named(phrase: str, subtopic: str) -> str:
+    """The phrase with its subtopic: "about asking about a refund" says "about a refund" (45 of
+    quality-v22's 400 dialogues said "about asking about")."""
+    if "about {subtopic}" in phrase:
+        subtopic = re.sub(r"^\w+ing about ", "", subtopic)
+    return phrase.replace("{subtopic}", subtopic)
 
 
 @cache
