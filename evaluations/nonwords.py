@@ -7,12 +7,11 @@ What the `unknown_words` defect check counts (``dialoguesynth.words.unknown_word
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
 import sys
 from pathlib import Path
 
+from corpus_vs_real import parser, write
 from provenance import provenance
 
 from dialoguesynth.errors import ConfigError
@@ -26,11 +25,8 @@ def shares(texts: list[str]) -> dict[str, float]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("corpus", type=Path, help="a dataset folder with dialogues.jsonl")
-    ap.add_argument("--data-dir", type=Path, default=Path("../shared/data/dialogsum"))
+    ap = parser(__doc__)
     ap.add_argument("--n-train", type=int, default=3000, help="train dialogues sampled (seed 0)")
-    ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args()
 
     def read(path: Path) -> list[str]:
@@ -56,9 +52,7 @@ def main() -> None:
             "dialogsum_train_sample": rng.sample([u for t in train if (u := unknown_words(t))], 20),
         },
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=1))
-    print(json.dumps(result["share_of_dialogues_with_unknown_words"], indent=1))
+    write(result, args.out, "share_of_dialogues_with_unknown_words")
 
 
 if __name__ == "__main__":

@@ -10,12 +10,10 @@ where it does not belong ("you're a jew" 0.29): that still needs reading. Not a 
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-from pathlib import Path
 
 import numpy as np
+from corpus_vs_real import parser, write
 from provenance import provenance
 
 from dialoguesynth.errors import ConfigError
@@ -45,11 +43,8 @@ def shares(scores: list[np.ndarray]) -> dict[str, float]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("corpus", type=Path, help="a dataset folder with dialogues.jsonl")
-    ap.add_argument("--data-dir", type=Path, default=Path("../shared/data/dialogsum"))
+    ap = parser(__doc__)
     ap.add_argument("--top", type=int, default=20, help="the corpus's highest-scoring turns listed")
-    ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args()
     try:
         import profanity_check  # noqa: F401
@@ -74,9 +69,7 @@ def main() -> None:
         "n": {"corpus": len(corpus), **{f"dialogsum_{s}": len(rows) for s, rows in real.items()}},
         "corpus_top_turns": [{"p": round(p, 3), "id": i, "turn": t} for p, i, t in ranked[: args.top]],
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=1))
-    print(json.dumps(result["share_of_dialogues_with_a_turn_scored_above"], indent=1))
+    write(result, args.out, "share_of_dialogues_with_a_turn_scored_above")
 
 
 if __name__ == "__main__":
