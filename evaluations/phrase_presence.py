@@ -1,4 +1,4 @@
-"""Does each realised phrase land in the text? For every speech feature and Person1 mood of
+"""Does each realised phrase land in the text? For every speech feature, Person1 mood and register of
 contexts/realisation.yaml: the share of accepted dialogues that asked for it and contain one of its
 phrases (case-insensitive), beside the share of those that did not ask and contain one anyway. A
 reader who knows the phrases tells the value from the text to the degree the two shares differ.
@@ -41,15 +41,21 @@ def main() -> None:
     cat = load_realisation()
     lead = cat.phrases.get("speech_lead", {})  # a feature with no turn of its own leads another's phrase
     speech = {v: ps + [p for p in lead.get(v, []) if p not in ps] for v, ps in cat.phrases["speech_features"].items()}
+    # a register phrase as said on its own turn or leading another ("Certainly," → "Certainly")
+    register = {
+        v: sorted({p.rstrip(".,") for p in ps + cat.phrases.get("formality_lead", {}).get(v, [])})
+        for v, ps in cat.phrases["formality"].items()
+    }
     res = {
         **provenance(),
         "n": len(rows),
         "speech_features": shares(rows, speech, lambda r, v: v in r["speech_features"]),
         "emotion_person1": shares(rows, cat.phrases["emotion"], lambda r, v: r["emotion"][0] == v),
+        "formality": shares(rows, register, lambda r, v: r["formality"] == v),
     }
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(res, indent=1))
-    print(json.dumps({k: res[k] for k in ("speech_features", "emotion_person1")}, indent=1))
+    print(json.dumps({k: res[k] for k in ("speech_features", "emotion_person1", "formality")}, indent=1))
 
 
 if __name__ == "__main__":
