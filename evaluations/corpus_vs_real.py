@@ -16,8 +16,9 @@ def parser(doc: str) -> argparse.ArgumentParser:
     return ap
 
 
-def write(result: dict, out: Path, headline: str) -> None:
-    """The result as JSON at out, and its headline part on stdout."""
+def write(result: dict, out: Path, *headline: str) -> None:
+    """The result as JSON at out, and its headline part (one key's value, or several keys) on stdout."""
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1))
-    print(json.dumps(result[headline], indent=1))
+    shown = result[headline[0]] if len(headline) == 1 else {k: result[k] for k in headline}
+    print(json.dumps(shown, indent=1))

@@ -9,9 +9,9 @@ reader who knows the phrases tells the value from the text to the degree the two
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
+from corpus_vs_real import write
 from provenance import provenance
 
 from dialoguesynth.evaluate.data import load_rows
@@ -39,13 +39,14 @@ def main() -> None:
     a = ap.parse_args()
     rows, _ = load_rows(a.dataset)
     cat = load_realisation()
-    lead = cat.phrases.get("speech_lead", {})  # a feature with no turn of its own leads another's phrase
-    speech = {v: ps + [p for p in lead.get(v, []) if p not in ps] for v, ps in cat.phrases["speech_features"].items()}
-    # a register phrase as said on its own turn or leading another ("Certainly," → "Certainly")
-    register = {
-        v: sorted({p.rstrip(".,") for p in ps + cat.phrases.get("formality_lead", {}).get(v, [])})
-        for v, ps in cat.phrases["formality"].items()
-    }
+
+    def with_leads(own: str, lead: str, strip: str = "") -> dict[str, list[str]]:
+        """Each value's phrases on a turn of its own or leading another's (`lead` lists)."""
+        extra = cat.phrases.get(lead, {})
+        return {v: sorted({p.rstrip(strip) for p in ps + extra.get(v, [])}) for v, ps in cat.phrases[own].items()}
+
+    # a register phrase leads as "Certainly," and stands alone as "Certainly"
+    speech, register = with_leads("speech_features", "speech_lead"), with_leads("formality", "formality_lead", ".,")
     res = {
         **provenance(),
         "n": len(rows),
@@ -53,9 +54,7 @@ def main() -> None:
         "emotion_person1": shares(rows, cat.phrases["emotion"], lambda r, v: r["emotion"][0] == v),
         "formality": shares(rows, register, lambda r, v: r["formality"] == v),
     }
-    a.out.parent.mkdir(parents=True, exist_ok=True)
-    a.out.write_text(json.dumps(res, indent=1))
-    print(json.dumps({k: res[k] for k in ("speech_features", "emotion_person1", "formality")}, indent=1))
+    write(res, a.out, "speech_features", "emotion_person1", "formality")
 
 
 if __name__ == "__main__":

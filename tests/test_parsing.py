@@ -124,7 +124,9 @@ def _ends_in(opener: str, phrases: list[str]) -> bool:
 
 def _named(subtopic: str) -> str:
     """How a topic phrase names a subtopic: "asking about a refund" as "a refund"."""
-    return re.sub(r"^\w+ing about ", "", subtopic)
+    from dialoguesynth.stages.realise import _named as named
+
+    return named("about {subtopic}", subtopic).removeprefix("about ")
 
 
 def test_realised_phrases_follow_the_spec_and_its_seed(cfg_factory):
