@@ -2,10 +2,10 @@
 openers, loops inside a turn, runs of numbers, a few words said over and over, a sentence cut off
 after an article, one phrase in many turns, words glued into one long token, a comma before a stop
 mark, a contraction split in two, one word said over and over in a row, one number said in many
-turns, a sentence said again (or a short one three times), words no English word list knows, pieces
-of words standing alone, and summaries that are a turn, stop mid-sentence, share nothing with their
-dialogue or are their exemplars'. Each detector returns a reason or None; each is calibrated to
-reject <= 1 % of real DialogSum (``evaluations/calibrate_checks.py``)."""
+turns, numbers counted up across turns, a sentence said again (or a short one three times), words
+no English word list knows, pieces of words standing alone, and summaries that are a turn, stop
+mid-sentence, share nothing with their dialogue or are their exemplars'. Each detector returns a
+reason or None; each is calibrated to reject <= 1 % of real DialogSum (``evaluations/calibrate_checks.py``)."""
 
 from __future__ import annotations
 
@@ -56,6 +56,7 @@ DIALOGUE_DEFECTS = (
     "number_in_many_turns",
     "number_repeated",
     "numbers_in_most_turns",
+    "counting",
     "sentence_repeated",
     "short_sentence_repeated",
     "unknown_words",
@@ -294,6 +295,29 @@ def numbers_in_most_turns(turns: list[Turn], times: int = 6) -> bool:
     return with_numbers >= times and with_numbers >= len(turns) / 2
 
 
+# a whole number or an ordinal in digits ('3', '2nd', '21st'); not part of a time, price or decimal
+_COUNT = re.compile(r"(?<![\d.,:$])(\d{1,3})(?:st|nd|rd|th)?\b(?![.,:]\d)")
+
+
+def _counts_up(numbers: Sequence[set[int]], steps: int) -> bool:
+    """Some n, n+1, ... n+steps-1 in ``steps`` successive entries of ``numbers``."""
+    for i in range(len(numbers) - steps + 1):
+        if any(all(n + k in numbers[i + k] for k in range(1, steps)) for n in numbers[i]):
+            return True
+    return False
+
+
+def counting(turns: list[Turn], steps: int = 3) -> bool:
+    """Numbers counted up across ``steps`` successive turns, or one speaker's successive turns ('Bro, 1st
+    floor.' ... 'Bro, 2nd floor.' ... 'Cool, 3rd floor.'): a small model's way to fill turns, 2 of
+    quality-v23's 20 dialogues read had it; 5 of DialogSum train's 12,460 (0.04 %) count so."""
+    per_turn = [{int(n) for n in _COUNT.findall(t.text)} for t in turns]
+    if _counts_up(per_turn, steps):
+        return True
+    speakers = {t.speaker for t in turns}
+    return any(_counts_up([n for n, t in zip(per_turn, turns) if t.speaker == s], steps) for s in speakers)
+
+
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 
 
@@ -394,6 +418,8 @@ def dialogue_defect(
         return "number_repeated"
     if numbers_in_most_turns(turns):
         return "numbers_in_most_turns"
+    if counting(turns):
+        return "counting"
     if sentence_repeated(turns):
         return "sentence_repeated"
     if short_sentence_repeated(turns):

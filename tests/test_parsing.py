@@ -303,6 +303,11 @@ def test_realisation_slots_count_from_the_end_and_name_their_lists(cfg_factory):
         RealisationCatalog(slots=[{"field": "bye", "of": "medium"}], phrases={})
     with pytest.raises(ValidationError, match="needs `of:`"):
         RealisationCatalog(slots=[{"field": "bye"}], phrases={"bye": {"phone call": ["Bye"]}})
+    with pytest.raises(ValidationError, match="takes no `choices:`"):
+        RealisationCatalog(
+            slots=[{"field": "bye", "of": "medium", "lead": True, "choices": 2}],
+            phrases={"bye": {"phone call": ["Bye,"]}},
+        )
 
 
 def test_turn_lengths_as_words():

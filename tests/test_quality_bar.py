@@ -92,6 +92,15 @@ OK = (
             "#Person1#: Good evening, sir. 00143.\n#Person2#: How's the night going? 00178.",
             "numbers_in_most_turns",
         ),
+        (  # seen in quality-v23 (2 of 20 read): one speaker counts floors up, turn after turn
+            "#Person1#: Bro, 1st floor.\n#Person2#: Totally amazing, what a haircut.\n#Person1#: Bro, 2nd floor.\n"
+            "#Person2#: That's a haircut, I can't make out.\n#Person1#: Cool, 3rd floor.\n#Person2#: Fine.",
+            "counting",
+        ),
+        (
+            "#Person1#: How many tickets?\n#Person2#: 4 for us.\n#Person1#: And 5 for them?\n#Person2#: Then 6 in all.",
+            "counting",
+        ),
         (  # seen in the stop-8 corpus (quality-v9)
             "#Person1#: Let's sit down here.\n#Person2#: Dude, I'm so glad you want to talk to me.\n"
             "#Person1#: I'm just glad to hear. I'm just glad to hear.\n#Person2#: Thanks.",
@@ -192,6 +201,9 @@ def test_a_plain_dialogue_passes():
         "#Person1#: Um, er, ok. Me too.\n#Person2#: Hi, ha, aw, so be it."
     )
     assert dialogue_defect(turns(short), None, None) is None
+    # times, prices and decimals that rise are no counting
+    times = "#Person1#: At 1:30?\n#Person2#: Or 2:30.\n#Person1#: It's $1.50, or 2.5 for two.\n#Person2#: 3:30 then."
+    assert dialogue_defect(turns(times), None, None) is None
     rejoin = "#Person1#: Must you re-apply?\n#Person2#: They're 'the best'.\n#Person1#: Ok.\n#Person2#: Bye."
     assert dialogue_defect(turns(rejoin), None, None) is None  # a prefix, and a quote after a word, are no split
     assert not [p for t in turns(short) for p in stray_pieces(t.text)]  # each exception on its own, not under the bound

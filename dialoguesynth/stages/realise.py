@@ -42,6 +42,9 @@ class Slot(BaseModel):
     def _known(self):
         if self.of is None and self.field not in Field_.__args__:
             raise ValueError(f"slot {self.field!r} needs `of:` naming one of {', '.join(Field_.__args__)}")
+        if self.lead and self.choices is not None:
+            # a lead puts one phrase in front of every choice of the turn it leads: nothing to choose
+            raise ValueError(f"lead slot {self.field!r} takes no `choices:` (it draws one phrase)")
         return self
 
 
