@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dialoguesynth.copying import ReferenceIndex, containment, grams
-from dialoguesynth.defects import DIALOGUE_DEFECTS, dialogue_defect, summary_defect
+from dialoguesynth.defects import DIALOGUE_DEFECTS, dialogue_defect, garbled_words, summary_defect
 from dialoguesynth.parsing import parse_dialogue
 from dialoguesynth.stages.subtopics import check_subtopics, prompt_examples, subtopic_problem
 from dialoguesynth.words import stray_pieces, vocabulary_of
@@ -167,6 +167,10 @@ OK = (
         (
             "#Person1#: Hello.\n#Person2#: You- you can 't trouble that business.\n#Person1#: Oh.\n#Person2#: Yes.",
             "split_contraction",
+        ),
+        (  # quality-v23's unknown words: a contraction without its apostrophe passes the unknown-word check alone
+            "#Person1#: Hello.\n#Person2#: I just dont know what to say.\n#Person1#: Oh.\n#Person2#: Yes.",
+            "bare_contraction",
         ),
         (  # seen in quality-v18 (s13-000239): each syllable a word of the list, no 4-gram said three times
             "#Person1#: Hello there.\n#Person2#: Can I cut in here xt? xtc. xtc. xtc. xt. xtc. xtc. xtc.\n"
@@ -347,7 +351,8 @@ def test_unknown_words_reject_garbles_not_one_typo():
 def test_unknown_words_see_bare_contractions_and_broken_endings():
     # quality-v14's sample passed with this closing turn: 'ive' is in web word lists and a capital was skipped
     garbled = "#Person1#: Is it broken?\n#Person2#: tis a test ia ive been 5 days since,but,I'mntt.\n#Person1#: Fine."
-    assert dialogue_defect(turns(garbled), None) == "unknown_words"
+    assert dialogue_defect(turns(garbled), None) == "bare_contraction"  # the first check that fires: 'ive'
+    assert garbled_words(turns(garbled))  # and the unknown-word check on its own
     # apostrophes as transcripts write them, names with a possessive, and words that look bare ('well', 'its')
     fine = (
         "#Person1#: I'm sure Jack's car is at McDonald's. Don't wait.\n#Person2#: Well, its engine can't start.\n"
