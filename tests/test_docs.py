@@ -50,3 +50,17 @@ def test_every_cited_result_exists():
     assert any(c.startswith("results/") for c in cited) and any(c.startswith("history/") for c in cited)
     missing = sorted(c for c in cited if not (ROOT / "evaluations" / c).exists())
     assert not missing, missing
+
+
+def test_realism_gap_counts_turn_shapes():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "evaluations"))
+    from realism_gap import shape, turns_of
+
+    turns = turns_of(
+        ["#Person1#: I'm here. Are you?\n#Person2#: Yes! I'm fine.", "#Person1#: Well.\n#Person2#: I'm ok."]
+    )
+    s = shape(turns)
+    assert s["turns_per_dialogue"] == 2 and s["turns_with_a_question"] == 0.25
+    assert s["turns_with_an_exclamation"] == 0.25 and s["turns_opening_with"]["i'm"] == 0.5
