@@ -36,7 +36,7 @@ def turns_of(dialogues: list[str]) -> list[list[str]]:
 def shape(turns: list[list[str]]) -> dict[str, float]:
     """Turn-shape figures of a set of dialogues: what a reader notices first."""
     flat = [t for ts in turns for t in ts]
-    first = Counter(_TOKEN.findall(t)[0].lower() for t in flat if _TOKEN.findall(t))
+    first = Counter(ws[0].lower() for ws in map(_TOKEN.findall, flat) if ws)
     return {
         "turns_per_dialogue": round(float(np.mean([len(ts) for ts in turns])), 2),
         "words_per_turn": round(float(np.mean([len(t.split()) for t in flat])), 2),
