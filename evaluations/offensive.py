@@ -17,7 +17,7 @@ from corpus_vs_real import parser, write
 from provenance import provenance
 
 from dialoguesynth.errors import ConfigError
-from dialoguesynth.parsing import parse_dialogue
+from dialoguesynth.evaluate.data import turns_of
 from dialoguesynth.sampling.exemplars import load_reference
 
 THRESHOLDS = (0.5, 0.8, 0.9, 0.95)
@@ -27,7 +27,7 @@ def turn_scores(dialogues: list[str]) -> tuple[list[np.ndarray], list[list[str]]
     """Per dialogue: each turn's probability of being offensive, and the turns' texts."""
     from profanity_check import predict_prob
 
-    turns = [[t.text for t in parse_dialogue(d, opener="")[0]] for d in dialogues]
+    turns = [turns_of(d) for d in dialogues]
     flat = [t for ts in turns for t in ts]
     probs = predict_prob(flat) if flat else np.array([])
     out, i = [], 0

@@ -21,16 +21,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_score
 
 from dialoguesynth.errors import ConfigError
-from dialoguesynth.parsing import parse_dialogue
+from dialoguesynth.evaluate.data import turns_of
 from dialoguesynth.sampling.exemplars import load_reference
 
 # words with their apostrophes, and ? and ! as words of their own: the marks are part of the gap
 TOKEN = r"(?u)\b\w[\w']*\b|[?!]"
 _TOKEN = re.compile(TOKEN)
-
-
-def turns_of(dialogues: list[str]) -> list[list[str]]:
-    return [[t.text for t in parse_dialogue(d, opener="")[0]] for d in dialogues]
 
 
 def shape(turns: list[list[str]]) -> dict[str, float]:
@@ -67,7 +63,7 @@ def main() -> None:
     real = random.Random(args.seed).sample(real_all, len(corpus))
 
     # turns only: the speaker labels are the same on both sides and would only add noise
-    syn_turns, real_turns = turns_of(corpus), turns_of(real)
+    syn_turns, real_turns = [turns_of(d) for d in corpus], [turns_of(d) for d in real]
     texts = [" ".join(ts) for ts in syn_turns + real_turns]
     y = np.array([1] * len(corpus) + [0] * len(real))
     vec = TfidfVectorizer(token_pattern=TOKEN, min_df=3, sublinear_tf=True)

@@ -56,11 +56,12 @@ def test_realism_gap_counts_turn_shapes():
     import sys
 
     sys.path.insert(0, str(ROOT / "evaluations"))
-    from realism_gap import shape, turns_of
+    from realism_gap import shape
 
-    turns = turns_of(
-        ["#Person1#: I'm here. Are you?\n#Person2#: Yes! I'm fine.", "#Person1#: Well.\n#Person2#: I'm ok."]
-    )
+    from dialoguesynth.evaluate.data import turns_of
+
+    dialogues = ["#Person1#: I'm here. Are you?\n#Person2#: Yes! I'm fine.", "#Person1#: Well.\n#Person2#: I'm ok."]
+    turns = [turns_of(d) for d in dialogues]
     s = shape(turns)
     assert s["turns_per_dialogue"] == 2 and s["turns_with_a_question"] == 0.25
     assert s["turns_with_an_exclamation"] == 0.25 and s["turns_opening_with"]["i'm"] == 0.5
