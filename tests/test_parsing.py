@@ -531,10 +531,12 @@ def test_no_context_ablation_realises_no_context_phrases(cfg_factory):
     and speech features' phrases: the ablation kept the layer where it acts for a 135M model."""
     from dialoguesynth.pipeline import Generator
     from dialoguesynth.stages.dialogue import turn_openers
-    from dialoguesynth.stages.realise import load_realisation
+    from dialoguesynth.stages.realise import CONTEXT_FIELDS, load_realisation
 
     cat = load_realisation()
-    context_phrases = {x for f, by in cat.phrases.items() if f != "subtopic" for v in by.values() for x in v}
+    # the lists that carry a context field or speech feature (not the subtopic's: topic, question)
+    lists = {s.field for s in cat.slots if s.spec_field in (*CONTEXT_FIELDS, "speech_features")}
+    context_phrases = {x for f in lists for v in cat.phrases[f].values() for x in v}
     for enabled in (True, False):
         cfg = cfg_factory(num_dialogues=30, topics__expand=False, context__enabled=enabled)
         gen = Generator(cfg, progress=False)
