@@ -83,17 +83,6 @@ ARMS = {
     "v3 + tidy words": {"prompt_version": "v3", "render__word_shape": "tidy"},
     # what a smaller batch costs: a kill loses at most the batch in flight
     "v3, batches of 32": {"prompt_version": "v3", "run__batch_size": 32},
-    # turns with a '?': quality-v23 16.9 %, DialogSum 36.3 % (realism_gap.py); a question slot opens up to three
-    # free turns with a question's first words (the contexts catalog copied with one slot and one list added)
-    "v3 + question openers": {
-        "prompt_version": "v3",
-        "context__catalog_dir": str(HERE / "configs" / "arms" / "contexts-questions"),
-    },
-    # and Person1's mood and the topic phrases without "I'm" (quality-v23: 17 % of turns opened with it)
-    "v3 + question openers, fewer I'm": {
-        "prompt_version": "v3",
-        "context__catalog_dir": str(HERE / "configs" / "arms" / "contexts-questions-fewer-im"),
-    },
     "v3, batches of 8": {"prompt_version": "v3", "run__batch_size": 8},
 }
 
