@@ -132,6 +132,26 @@ def stray_pieces(text: str) -> list[str]:
     return [w for w in _PIECE.findall(text) if w not in SHORT_WORDS]
 
 
+# interjections the word list counts as rare ('erm' 2.9): the model's own fillers, not pieces of words
+INTERJECTIONS = frozenset("erm umm ummm hmm hmmm mmm ahh ooh uhh huh yay aww eek phew".split())
+# a lower-case word standing alone, no apostrophe on either side
+_BARE = re.compile(r"(?<![A-Za-z'])[a-z]+(?![A-Za-z'])")
+RARE = 3.0  # Zipf frequency: under one use per million words of English
+
+
+def rare_short_words(text: str, letters: int = 5) -> list[str]:
+    """Lower-case words of up to ``letters`` letters that English uses under once per million words
+    ('ith', 'edd', 'ika', 'sso', 'uop'): real words of the word list, so ``unknown_words`` passes them,
+    but in a transcript they are mostly pieces of words."""
+    from wordfreq import zipf_frequency
+
+    return [
+        w
+        for w in _BARE.findall(text)
+        if len(w) <= letters and w not in INTERJECTIONS and zipf_frequency(w, "en") < RARE
+    ]
+
+
 @cache
 def given_names() -> frozenset[str]:
     """First names of the locales the shipped persona catalog draws from (faker's lists: 'Mark', 'Lucy')."""

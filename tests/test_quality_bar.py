@@ -187,6 +187,15 @@ OK = (
             "#Person1#: Bye.\n#Person2#: Bye.",
             "stray_letters",
         ),
+        (  # seen in quality-v25's samples: pieces of words the word list knows as rare words
+            "#Person1#: Are you worried?\n#Person2#: Um, no. I ire quite edd or other part ika.\n"
+            "#Person1#: Oh.\n#Person2#: Yes.",
+            "word_fragments",
+        ),
+        (
+            "#Person1#: Hey buddy.\n#Person2#: I'm sso glad to see you.\n#Person1#: Oh.\n#Person2#: Yes.",
+            "word_fragments",
+        ),
     ],
 )
 def test_defects_are_rejected(dialogue, reason):
@@ -217,6 +226,9 @@ def test_a_plain_dialogue_passes():
         '#Person1#: I went out for "fresh air," \'cause I was tired.\n#Person2#: Sure.'
     )
     assert dialogue_defect(turns(quoted), None, None) is None
+    # one rare word of four or five letters is a word ('filet', 'cubby'), as are the model's own fillers
+    rare = "#Person1#: The filet?\n#Person2#: Erm, hmm, yes.\n#Person1#: Fine, erm.\n#Person2#: Sure."
+    assert dialogue_defect(turns(rare), None, None) is None
     # DialogSum's own numbers after a mark pass: a bus 'No. 5', a spaced decimal, a short answer as a turn
     numbers = (
         "#Person1#: Which bus is it?\n#Person2#: Take a No. 5. It's 6. 0 cents per pound.\n"

@@ -185,9 +185,9 @@ class Summarizer:
                 sched.step()
                 opt.zero_grad()
                 step += 1
-                losses.append(float(loss))
+                losses.append(loss.item())
                 if on_step:
-                    on_step(step, steps, float(loss))
+                    on_step(step, steps, losses[-1])
         self.model.eval()
         return losses
 
