@@ -65,3 +65,17 @@ def test_realism_gap_counts_turn_shapes():
     s = shape(turns)
     assert s["turns_per_dialogue"] == 2 and s["turns_with_a_question"] == 0.25
     assert s["turns_with_an_exclamation"] == 0.25 and s["turns_opening_with"]["i'm"] == 0.5
+
+
+def test_phrase_presence_counts_question_openers():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "evaluations"))
+    from phrase_presence import questions
+
+    dialogue = "#Person1#: Hi.\n#Person2#: Is it. It's 3am.\n#Person1#: How much is it?\n#Person2#: How far?"
+    rows = [{"dialogue": dialogue}]
+    q = questions(rows, ["Is it", "How", "How much"])
+    assert q["Is it"] == {"turns": 1, "ends_in_question_mark": 0.0}
+    assert q["How much"] == {"turns": 1, "ends_in_question_mark": 1.0}  # the longer opener wins
+    assert q["How"] == {"turns": 1, "ends_in_question_mark": 1.0}
