@@ -5,11 +5,12 @@ module those import (followed through the package), the data files those modules
 prompts, the reference pool), the configs the commands name, and `pyproject.toml`. A result that
 runs the `dialoguesynth` command depends on the CLI and all it imports; one that holds a corpus's
 run summary depends on the generator (the pipeline and all it imports, and the CLI's own file).
-Commits are read from every 40-hex value a result's JSON records (`commit`, `generated_at`, ...),
-so a corpus generated at one commit and scored at another is judged from each (the older flags
-more). A result is current when none of that changed between the commits it records and HEAD. A
-Python file whose change touches only comments, docstrings or formatting (the same syntax tree)
-does not count.
+Commits are read from every 40-hex value a result's JSON records (`commit`, `generated_at`, ...);
+a JSON file that records its command is judged by that command's dependencies, so a corpus generated
+at one commit and scored at another is judged from each: the generation commit by the generator, the
+scoring commit by the scoring script. A result is current when none of that changed between the
+commits it records and HEAD. A Python file whose change touches only comments, docstrings or
+formatting (the same syntax tree) does not count.
     .venv/bin/python evaluations/stale.py [--strict]    # --strict: exit 1 if any result is stale
 """
 
@@ -112,6 +113,11 @@ def closure(files: set[str]) -> set[str]:
 def dependencies(folder: Path) -> tuple[set[str], list[str]]:
     """(commits, repository paths the result depends on) from what its JSON records."""
     commits, commands, corpus = _recorded(folder)
+    return commits, _deps(commands, corpus)
+
+
+def _deps(commands: set[str], corpus: bool) -> list[str]:
+    """Repository paths that commands (and, for a corpus, the generator) depend on."""
     roots = {"pyproject.toml"}
     for c in commands:
         roots |= {f"evaluations/{m}" for m in re.findall(r"(\w+\.py)\b", c) if (ROOT / "evaluations" / m).is_file()}
@@ -124,19 +130,28 @@ def dependencies(folder: Path) -> tuple[set[str], list[str]]:
     deps = closure(roots)
     if corpus:
         deps |= closure({GENERATOR}) | {CLI}
-    return commits, sorted(deps)
+    return sorted(deps)
 
 
 def _recorded(folder: Path) -> tuple[set[str], set[str], bool]:
     """(commits, commands, holds a corpus run summary) of a result folder's JSON files."""
-    found, commands, corpus = set(), set(), False
-    for f in [folder] if folder.is_file() else folder.rglob("*.json"):
+    commits, commands, corpus = set(), set(), False
+    for found, cmds, summary in _recorded_by_file(folder):
+        commits |= found
+        commands |= cmds
+        corpus |= summary
+    return commits, commands, corpus
+
+
+def _recorded_by_file(folder: Path) -> list[tuple[set[str], set[str], bool]]:
+    """(commits, commands, is a corpus run summary) of each JSON file of a result folder."""
+    out = []
+    for f in [folder] if folder.is_file() else sorted(folder.rglob("*.json")):
         try:
             data = json.loads(f.read_text())
         except (OSError, ValueError):
             continue
-        corpus |= bool(_CORPUS_SUMMARY.search(f.name))
-        stack = [data]
+        found, commands, stack = set(), set(), [data]
         while stack:
             x = stack.pop()
             if isinstance(x, dict):
@@ -146,7 +161,8 @@ def _recorded(folder: Path) -> tuple[set[str], set[str], bool]:
                 stack.extend(x.values())
             elif isinstance(x, list):
                 stack.extend(x)
-    return found, commands, corpus
+        out.append((found, commands, bool(_CORPUS_SUMMARY.search(f.name))))
+    return out
 
 
 def _changed(commit: str, paths: list[str]) -> list[str] | None:
@@ -200,15 +216,24 @@ def _code(source: str) -> str:
 
 
 def status(folder: Path) -> tuple[str, str]:
-    commits, paths = dependencies(folder)
+    """A file that records both its commit(s) and its command is judged by that command's dependencies
+    (a corpus generated at one commit by `dialoguesynth generate` is not stale because a scoring script
+    changed before it was scored); a file that records commits and no command, by the whole folder's."""
+    files = _recorded_by_file(folder)
+    commits, commands, corpus = _recorded(folder)
     if not commits:
         return "unknown", "records no commit"
+    # the generator counts for every commit unless a file that ran the CLI records its own
+    generated = any(found and any(_CLI_COMMAND.search(c) for c in cmds) for found, cmds, _ in files)
+    folder_deps = _deps(commands, corpus)
     changed = set()
-    for c in commits:
-        files = _changed(c, paths)
-        if files is None:
-            return "unknown", f"commit {c[:7]} is not in this repository"
-        changed.update(files)
+    for found, cmds, _ in files:
+        deps = _deps(cmds, corpus and not generated) if cmds else folder_deps
+        for c in found:
+            changed_files = _changed(c, deps)
+            if changed_files is None:
+                return "unknown", f"commit {c[:7]} is not in this repository"
+            changed.update(changed_files)
     at = ", ".join(sorted(c[:7] for c in commits))
     if not changed:
         return "current", f"made at {at}"

@@ -109,3 +109,22 @@ def test_a_file_added_after_a_commit_does_not_make_that_commit_stale():
     if before.returncode != 0:
         pytest.skip("a shallow clone without the commit before stale.py was added")
     assert stale._changed(before.stdout.strip(), ["evaluations/stale.py"]) == []
+
+
+def test_each_file_is_judged_by_its_own_command(tmp_path, monkeypatch):
+    # a corpus generated at an old commit and scored at HEAD with a script changed in between is current;
+    # the same script's result recorded at the old commit is stale, and so is the corpus once the generator
+    # changed (a fake history: only the files in `since` changed after `old`)
+    old, since = "2" * 40, {"evaluations/phrase_presence.py"}
+    monkeypatch.setattr(stale, "_changed", lambda c, paths: sorted(since & set(paths)) if c == old else [])
+    generated = {"generated_at": old, "command": "dialoguesynth generate -o x"}
+    (tmp_path / "generated.json").write_text(json.dumps(generated))
+    (tmp_path / "run_summary.json").write_text("{}")
+    result(tmp_path, "python evaluations/phrase_presence.py out/x --out f", name="phrase_presence.json")
+    assert stale.status(tmp_path)[0] == "current"
+    since.add("dialoguesynth/pipeline.py")
+    state, why = stale.status(tmp_path)
+    assert state == "stale" and why.endswith("changed since: dialoguesynth/pipeline.py")
+    since.discard("dialoguesynth/pipeline.py")
+    result(tmp_path, "python evaluations/phrase_presence.py out/x --out f", name="phrase_presence.json", commit=old)
+    assert stale.status(tmp_path) == ("stale", f"made at {old[:7]}; changed since: evaluations/phrase_presence.py")
