@@ -220,7 +220,9 @@ def status(folder: Path) -> tuple[str, str]:
     (a corpus generated at one commit by `dialoguesynth generate` is not stale because a scoring script
     changed before it was scored); a file that records commits and no command, by the whole folder's."""
     files = _recorded_by_file(folder)
-    commits, commands, corpus = _recorded(folder)
+    commits = {c for found, _, _ in files for c in found}
+    commands = {c for _, cmds, _ in files for c in cmds}
+    corpus = any(summary for _, _, summary in files)
     if not commits:
         return "unknown", "records no commit"
     # the generator counts for every commit unless a file that ran the CLI records its own
