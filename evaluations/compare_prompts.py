@@ -83,11 +83,6 @@ ARMS = {
     "v3 + tidy words": {"prompt_version": "v3", "render__word_shape": "tidy"},
     # what a smaller batch costs: a kill loses at most the batch in flight
     "v3, batches of 32": {"prompt_version": "v3", "run__batch_size": 32},
-    # replies that open as DialogSum's do ("Yes,", "Well,", "No,"): quality-v26 says "well" and "yes" a third as often
-    "v3 + reply openers": {
-        "prompt_version": "v3",
-        "context__catalog_dir": str(HERE / "configs" / "arms" / "contexts-replies"),
-    },
     "v3, batches of 8": {"prompt_version": "v3", "run__batch_size": 8},
 }
 
