@@ -135,12 +135,16 @@ def _deps(commands: set[str], corpus: bool) -> list[str]:
 
 def _recorded(folder: Path) -> tuple[set[str], set[str], bool]:
     """(commits, commands, holds a corpus run summary) of a result folder's JSON files."""
-    commits, commands, corpus = set(), set(), False
-    for found, cmds, summary in _recorded_by_file(folder):
-        commits |= found
-        commands |= cmds
-        corpus |= summary
-    return commits, commands, corpus
+    return _union(_recorded_by_file(folder))
+
+
+def _union(files: list[tuple[set[str], set[str], bool]]) -> tuple[set[str], set[str], bool]:
+    """What several files record, together: (commits, commands, any of them a corpus run summary)."""
+    return (
+        {c for found, _, _ in files for c in found},
+        {c for _, cmds, _ in files for c in cmds},
+        any(summary for _, _, summary in files),
+    )
 
 
 def _recorded_by_file(folder: Path) -> list[tuple[set[str], set[str], bool]]:
@@ -220,9 +224,7 @@ def status(folder: Path) -> tuple[str, str]:
     (a corpus generated at one commit by `dialoguesynth generate` is not stale because a scoring script
     changed before it was scored); a file that records commits and no command, by the whole folder's."""
     files = _recorded_by_file(folder)
-    commits = {c for found, _, _ in files for c in found}
-    commands = {c for _, cmds, _ in files for c in cmds}
-    corpus = any(summary for _, _, summary in files)
+    commits, commands, corpus = _union(files)
     if not commits:
         return "unknown", "records no commit"
     # the generator counts for every commit unless a file that ran the CLI records its own
