@@ -168,6 +168,13 @@ class ReferenceConfig(Strict):
 class StageSampling(Strict):
     temperature: float = Field(0.8, ge=0)
     top_p: float = Field(0.95, gt=0, le=1)
+    min_p: float = Field(
+        0.0,
+        ge=0,
+        lt=1,
+        description="drop tokens under min_p times the likeliest token's probability (cuts the tail that "
+        "garbles words while keeping the temperature's spread); 0: off",
+    )
     max_tokens: int = Field(400, ge=1)
 
 

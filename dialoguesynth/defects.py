@@ -390,8 +390,8 @@ def word_fragments(turns: list[Turn]) -> bool:
     five. Bounds chosen on DialogSum train against quality-v25's accepted dialogues (Zipf < 3, i.e.
     under once per million words): train 0.76 % alone, 0.61 % after the checks before it ('yon', 'nup',
     'faxes', 'caf'); quality-v25 4.5 % (18 of 400), 3 of the 4 fragments found reading its 20 samples."""
-    text = " ".join(t.text for t in turns)
-    return any(len(w) <= 3 for w in rare_short_words(text)) or len(set(rare_short_words(text))) >= 2
+    rare = rare_short_words(" ".join(t.text for t in turns))
+    return any(len(w) <= 3 for w in rare) or len(set(rare)) >= 2
 
 
 def dialogue_defect(

@@ -51,6 +51,16 @@ def test_the_digit_bias_reaches_the_sampling_parameters():
     assert sampling_params(r.model_copy(update={"digit_bias": 0.0}), [15, 16]).logit_bias is None
 
 
+def test_min_p_reaches_the_request_and_the_sampling_parameters():
+    """render.min_p goes from the config into each dialogue request and on to vLLM (0 stays off)."""
+    from dialoguesynth.backends.base import GenRequest
+    from dialoguesynth.backends.vllm_backend import sampling_params
+
+    assert load_config(None).render.min_p == 0.0
+    assert sampling_params(GenRequest(prompt="p", max_tokens=4, min_p=0.1)).min_p == 0.1
+    assert sampling_params(GenRequest(prompt="p", max_tokens=4)).min_p == 0.0
+
+
 def test_deterministic_engine_computes_each_request_alone():
     """run.deterministic reaches the engine: no prefix cache, one sequence at a time."""
     from dialoguesynth.backends.vllm_backend import engine_args

@@ -90,6 +90,12 @@ def test_transient_faults_are_retried(server):
     assert sent["structured_outputs"] == {"regex": "x+"} and "seed" in sent
 
 
+def test_min_p_is_sent_only_when_set():
+    b = backend("http://127.0.0.1:9/v1")
+    assert "min_p" not in b._body(REQS[0])
+    assert b._body(REQS[0].model_copy(update={"min_p": 0.1}))["min_p"] == 0.1
+
+
 @pytest.mark.parametrize("server", [["500"] * 50], indirect=True)
 def test_persistent_failure_stops_with_clear_message(server):
     with pytest.raises(ModelError, match="failed 3 times .*HTTP 500.*rerun to resume"):

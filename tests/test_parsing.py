@@ -385,6 +385,9 @@ def test_token_budget_counts_the_most_words_the_grammar_allows(cfg_factory):
     off = cfg_factory(num_dialogues=30, topics__expand=False, render__tokens_per_word=100.0)
     stage = DialogueStage(off, gen.pool)
     assert {stage.request((spec, None), 0).max_tokens for spec in gen.specs(n=30)} == {off.render.max_tokens}
+    # render.min_p reaches every dialogue request
+    tail = DialogueStage(cfg_factory(num_dialogues=30, topics__expand=False, render__min_p=0.1), gen.pool)
+    assert {tail.request((spec, None), 0).min_p for spec in gen.specs(n=30)} == {0.1}
 
 
 def test_shaped_words_take_real_turns_and_refuse_runaway_words():

@@ -13,6 +13,9 @@ class GenRequest(BaseModel):
     max_tokens: int
     temperature: float = 0.8
     top_p: float = 1.0
+    min_p: float = Field(
+        0.0, ge=0.0, lt=1.0, description="drop tokens under min_p times the likeliest token's probability; 0: off"
+    )
     repetition_penalty: float = Field(
         1.0, description="> 1 discourages tokens already in prompt or output (vLLM's meaning)"
     )

@@ -37,6 +37,7 @@ class OpenAIBackend:
             "max_tokens": r.max_tokens,
             "temperature": r.temperature,
             "top_p": r.top_p,
+            **({"min_p": r.min_p} if r.min_p else {}),
             **({"repetition_penalty": r.repetition_penalty} if r.repetition_penalty != 1.0 else {}),
         }
         if r.stop:

@@ -128,6 +128,7 @@ def sampling_params(r: GenRequest, digit_ids: list[int] | None = None):
     return SamplingParams(
         temperature=r.temperature,
         top_p=r.top_p,
+        min_p=r.min_p,
         max_tokens=r.max_tokens,
         repetition_penalty=r.repetition_penalty,
         stop=r.stop or None,

@@ -335,6 +335,7 @@ class DialogueStage(Stage[tuple[ConversationSpec, str | None]]):
             max_tokens=budget,
             temperature=r.temperature,
             top_p=r.top_p,
+            min_p=r.min_p,
             repetition_penalty=r.repetition_penalty,
             digit_bias=r.digit_bias,
             seed=seed,

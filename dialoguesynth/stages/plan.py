@@ -37,6 +37,7 @@ class PlanStage(Stage[ConversationSpec]):
             max_tokens=p.max_tokens,
             temperature=p.temperature,
             top_p=p.top_p,
+            min_p=p.min_p,
             seed=seed,
             stop=["\n"],
             regex=r" [^\n]{20,700}\n",

@@ -45,6 +45,7 @@ class SummaryStage(Stage[tuple[ConversationSpec, str]]):
             max_tokens=s.max_tokens,
             temperature=s.temperature,
             top_p=s.top_p,
+            min_p=s.min_p,
             seed=seed,
             stop=["\n"],
             regex=SUMMARY_REGEX,
