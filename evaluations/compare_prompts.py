@@ -86,6 +86,10 @@ ARMS = {
     # min-p sampling: quality-v26's 20 samples still hold pieces of words ("I was last ed", "thelandlord",
     # "familie"): the tail of the token distribution, which min_p cuts while the temperature keeps its spread
     "v3 + min_p 0.1": {"prompt_version": "v3", "render__min_p": 0.1},
+    # min_p 0.1 at 0.8 removed every garbled word but looped (history/2026-12-05-min-p); min-p sampling is
+    # meant to pair with a hotter temperature, which flattens what is left after the cut
+    "v3 + min_p 0.1 at temperature 1.0": {"prompt_version": "v3", "render__min_p": 0.1, "render__temperature": 1.0},
+    "v3 + min_p 0.1 at temperature 1.3": {"prompt_version": "v3", "render__min_p": 0.1, "render__temperature": 1.3},
     "v3, batches of 8": {"prompt_version": "v3", "run__batch_size": 8},
 }
 
