@@ -198,7 +198,7 @@ def child_hf(calls_path: Path, out: Path, n: int, batch: int, dtype: str) -> Non
                 do_sample=True,
                 temperature=chunk[0]["temperature"],
                 top_p=chunk[0]["top_p"],
-                min_p=chunk[0]["min_p"] or None,
+                min_p=chunk[0].get("min_p") or None,  # calls recorded before min_p existed lack it
                 max_new_tokens=chunk[0]["max_tokens"],
                 pad_token_id=tok.pad_token_id,
                 stop_strings=chunk[0]["stop"] or None,
