@@ -350,6 +350,8 @@ def test_token_budget_counts_the_most_words_the_grammar_allows(cfg_factory):
         token_budget,
         turns_regex,
     )
+    from dialoguesynth.stages.plan import PlanStage
+    from dialoguesynth.stages.summary import SummaryStage
 
     lengths, openers = ((1, 70), (50, 240)), {0: ["Hello, this is"], 1: ["Um,"], 3: ["I'm here about a refund"]}
     most = [max_turn_words(*_turn_bounds(k, lengths, openers)) for k in range(4)]
@@ -388,6 +390,12 @@ def test_token_budget_counts_the_most_words_the_grammar_allows(cfg_factory):
     # render.min_p reaches every dialogue request
     tail = DialogueStage(cfg_factory(num_dialogues=30, topics__expand=False, render__min_p=0.1), gen.pool)
     assert {tail.request((spec, None), 0).min_p for spec in gen.specs(n=30)} == {0.1}
+    # and plan.min_p / summary.min_p reach theirs; each section's own value, not render's
+    both = cfg_factory(num_dialogues=30, topics__expand=False, plan__min_p=0.05, summary__min_p=0.2)
+    specs = list(gen.specs(n=30))
+    assert {PlanStage(both).request(spec, 0).min_p for spec in specs} == {0.05}
+    assert {SummaryStage(both, gen.pool).request((spec, "#Person1#: Hi."), 0).min_p for spec in specs} == {0.2}
+    assert PlanStage(cfg).request(specs[0], 0).min_p == 0.0  # off by default
 
 
 def test_shaped_words_take_real_turns_and_refuse_runaway_words():
