@@ -39,6 +39,11 @@ def main() -> None:
     except ConfigError as e:
         sys.exit(f"nonwords: {e}")
     rng = random.Random(0)
+
+    def examples(texts: list[str]) -> list[list[str]]:
+        found = [u for t in texts if (u := unknown_words(t))]
+        return rng.sample(found, min(20, len(found)))  # a small or clean corpus has fewer than 20
+
     result = {
         **provenance(),
         "share_of_dialogues_with_unknown_words": {
@@ -48,8 +53,8 @@ def main() -> None:
         },
         "n": {"corpus": len(corpus), "dialogsum_train_sample": len(train), "dialogsum_dev_test": len(held)},
         "examples": {
-            "corpus": rng.sample([u for t in corpus if (u := unknown_words(t))], 20),
-            "dialogsum_train_sample": rng.sample([u for t in train if (u := unknown_words(t))], 20),
+            "corpus": examples(corpus),
+            "dialogsum_train_sample": examples(train),
         },
     }
     write(result, args.out, "share_of_dialogues_with_unknown_words")

@@ -52,11 +52,14 @@ def test_the_digit_bias_reaches_the_sampling_parameters():
 
 
 def test_min_p_reaches_the_request_and_the_sampling_parameters():
-    """render.min_p goes from the config into each dialogue request and on to vLLM (0 stays off)."""
+    """min_p goes from a request on to vLLM (0 stays off); on by default in the dialogue render only,
+    paired with a hot temperature (history/2026-12-06-min-p-temperature)."""
     from dialoguesynth.backends.base import GenRequest
     from dialoguesynth.backends.vllm_backend import sampling_params
 
-    assert load_config(None).render.min_p == 0.0
+    cfg = load_config(None)
+    assert (cfg.render.min_p, cfg.render.temperature) == (0.1, 1.3)
+    assert cfg.plan.min_p == cfg.summary.min_p == 0.0
     assert sampling_params(GenRequest(prompt="p", max_tokens=4, min_p=0.1)).min_p == 0.1
     assert sampling_params(GenRequest(prompt="p", max_tokens=4)).min_p == 0.0
 

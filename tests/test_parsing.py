@@ -387,9 +387,12 @@ def test_token_budget_counts_the_most_words_the_grammar_allows(cfg_factory):
     off = cfg_factory(num_dialogues=30, topics__expand=False, render__tokens_per_word=100.0)
     stage = DialogueStage(off, gen.pool)
     assert {stage.request((spec, None), 0).max_tokens for spec in gen.specs(n=30)} == {off.render.max_tokens}
-    # render.min_p reaches every dialogue request
-    tail = DialogueStage(cfg_factory(num_dialogues=30, topics__expand=False, render__min_p=0.1), gen.pool)
-    assert {tail.request((spec, None), 0).min_p for spec in gen.specs(n=30)} == {0.1}
+    # render.min_p and render.temperature reach every dialogue request
+    tail = cfg_factory(num_dialogues=30, topics__expand=False, render__min_p=0.05, render__temperature=0.9)
+    asked = {
+        (r.min_p, r.temperature) for r in (DialogueStage(tail, gen.pool).request((s, None), 0) for s in gen.specs(n=30))
+    }
+    assert asked == {(0.05, 0.9)}
     # and plan.min_p / summary.min_p reach theirs; each section's own value, not render's
     both = cfg_factory(num_dialogues=30, topics__expand=False, plan__min_p=0.05, summary__min_p=0.2)
     specs = list(gen.specs(n=30))

@@ -9,10 +9,17 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from ..backends import Backend, Completion, GenRequest
+from ..config import StageSampling
 from ..sampling.rng import derive_seed
 from ..spec import StageOutput
 
 Item = TypeVar("Item")
+
+
+def sampled_request(sampling: StageSampling, **fields: Any) -> GenRequest:
+    """A request carrying a config section's sampling settings (temperature, top_p, min_p): one place,
+    so a new setting reaches the plan, render and summary stages alike."""
+    return GenRequest(temperature=sampling.temperature, top_p=sampling.top_p, min_p=sampling.min_p, **fields)
 
 
 @dataclass

@@ -18,7 +18,7 @@ from ..sampling.exemplars import ExemplarPool
 from ..sampling.personas import trait_bin
 from ..spec import ConversationSpec
 from . import realise
-from .base import Stage
+from .base import Stage, sampled_request
 from .fields import exemplar_fields, spec_fields
 
 TURN_CHARS = 240  # a turn longer than this (~50 words) is never DialogSum-like
@@ -330,12 +330,10 @@ class DialogueStage(Stage[tuple[ConversationSpec, str | None]]):
         budget = r.max_tokens
         if r.guided and r.tokens_per_word is not None:
             budget = min(budget, token_budget(n, r.tokens_per_word, lengths, openers))
-        return GenRequest(
+        return sampled_request(
+            r,
             prompt=self.prompt(spec, plan),
             max_tokens=budget,
-            temperature=r.temperature,
-            top_p=r.top_p,
-            min_p=r.min_p,
             repetition_penalty=r.repetition_penalty,
             digit_bias=r.digit_bias,
             seed=seed,

@@ -9,7 +9,7 @@ from ..config import Config
 from ..parsing import parse_line
 from ..prompts import render
 from ..spec import ConversationSpec
-from .base import Stage
+from .base import Stage, sampled_request
 from .fields import spec_fields, template_plan_fields
 
 _SENTENCE_END = re.compile(r"^(.*[.!?])[^.!?]*$", re.S)
@@ -32,12 +32,10 @@ class PlanStage(Stage[ConversationSpec]):
     def request(self, spec: ConversationSpec, seed: int) -> GenRequest:
         header = render(self.cfg.prompt_version, "spec_header", **spec_fields(spec, self.cfg))
         p = self.cfg.plan
-        return GenRequest(
+        return sampled_request(
+            p,
             prompt=render(self.cfg.prompt_version, "plan", header=header),
             max_tokens=p.max_tokens,
-            temperature=p.temperature,
-            top_p=p.top_p,
-            min_p=p.min_p,
             seed=seed,
             stop=["\n"],
             regex=r" [^\n]{20,700}\n",

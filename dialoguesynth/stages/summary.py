@@ -9,7 +9,7 @@ from ..parsing import parse_line
 from ..prompts import render
 from ..sampling.exemplars import ExemplarPool
 from ..spec import ConversationSpec
-from .base import Stage
+from .base import Stage, sampled_request
 
 # DialogSum's style: third person, often opening with a speaker tag; no ':' anywhere, so a summary
 # cannot be a turn ('#Person1#: I'm sorry') or a header
@@ -40,12 +40,10 @@ class SummaryStage(Stage[tuple[ConversationSpec, str]]):
             for i in spec.summary_exemplar_ids
         )
         s = self.cfg.summary
-        return GenRequest(
+        return sampled_request(
+            s,
             prompt=render(v, "summary", exemplars=exemplars, dialogue=dialogue),
             max_tokens=s.max_tokens,
-            temperature=s.temperature,
-            top_p=s.top_p,
-            min_p=s.min_p,
             seed=seed,
             stop=["\n"],
             regex=SUMMARY_REGEX,
