@@ -21,10 +21,21 @@ from dialoguesynth.evaluate.data import load_rows, turns_of
 from dialoguesynth.stages.realise import load_realisation
 
 
+def phrase_pattern(phrases: list[str]) -> re.Pattern:
+    """Any of the phrases as words of their own (case-insensitive): "Er," is not the end of "brother,"
+    (a plain substring test counted 24 of 25 "unasked fillers" in quality-v28 so)."""
+
+    def one(p: str) -> str:
+        return r"(?<![a-z])" + re.escape(p) + (r"(?![a-z])" if p[-1:].isalpha() else "")
+
+    return re.compile("|".join(one(p) for p in sorted(phrases, key=len, reverse=True)), re.IGNORECASE)
+
+
 def shares(rows: list[dict], phrases: dict[str, list[str]], asked) -> dict:
     out = {}
     for value, ps in phrases.items():
-        hits = [any(p.lower() in r["dialogue"].lower() for p in ps) for r in rows]
+        pattern = phrase_pattern(ps)
+        hits = [bool(pattern.search(r["dialogue"])) for r in rows]
         yes = [h for r, h in zip(rows, hits) if asked(r, value)]
         no = [h for r, h in zip(rows, hits) if not asked(r, value)]
         out[value] = {

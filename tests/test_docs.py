@@ -67,6 +67,22 @@ def test_realism_gap_counts_turn_shapes():
     assert s["turns_with_an_exclamation"] == 0.25 and s["turns_opening_with"]["i'm"] == 0.5
 
 
+def test_phrase_presence_finds_phrases_as_words_only():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "evaluations"))
+    from phrase_presence import shares
+
+    rows = [
+        {"dialogue": "#Person1#: Ask my brother, he knows.", "asked": False},  # "er," ends a word: no filler
+        {"dialogue": "#Person1#: Er, I think so.", "asked": True},
+        {"dialogue": "#Person1#: I'm gonna go. GONNA!", "asked": True},
+        {"dialogue": "#Person1#: The Gonnaville stop.", "asked": False},  # a phrase ending in a letter ends a word
+    ]
+    got = shares(rows, {"x": ["Er,", "Gonna"]}, lambda r, v: r["asked"])
+    assert got["x"] == {"asked_with_phrase": 1.0, "not_asked_with_phrase": 0.0, "n_asked": 2}
+
+
 def test_phrase_presence_counts_question_openers():
     import sys
 
