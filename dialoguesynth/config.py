@@ -300,6 +300,13 @@ class RenderConfig(StageSampling):
 class SummaryConfig(StageSampling):
     enabled: bool = True
     temperature: float = 0.3
+    openers: Literal["free", "real", "acts"] = Field(
+        "free",
+        description="how a summary opens: free: a speaker tag or any capital; real: a speaker and a word "
+        "real summaries follow their first speaker with ('#Person1# tells', '#Person1# and #Person2#'); "
+        "acts: real without forms of be and have ('#Person1# is a dietitian' invents who a speaker is; "
+        "a 135M model opens 64 % of its summaries so, DialogSum 4.5 %)",
+    )
     max_tokens: int = 90
     exemplars: int = Field(2, ge=0, le=6)
     best_of: int = Field(
