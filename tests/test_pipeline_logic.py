@@ -369,27 +369,3 @@ def test_a_model_mix_renders_each_row_with_the_model_it_names(tmp_path, cfg_fact
     for row in ds:
         assert row["render_seed"] in built[row["model"]].seeds
         assert all(row["render_seed"] not in e.seeds for m, e in built.items() if m != row["model"])
-
-
-def test_summary_openers_constrain_how_a_summary_starts(cfg_factory):
-    """summary.openers: free leaves the old grammar; real makes a summary open with a speaker and a word
-    the pool's summaries follow their first tag with; acts drops 'is'/'has' (no engine: the request's
-    regex is checked against strings)."""
-    import re
-
-    from dialoguesynth.stages.summary import SUMMARY_REGEX, SummaryStage
-
-    acts_line = " #Person1# asks #Person2# about the parcel and the post office.\n"
-    state_line = " #Person1# is a Russian pilot flying a parcel to Lisbon.\n"
-    regex = {}
-    for mode in ("free", "real", "acts"):
-        cfg = cfg_factory(num_dialogues=2, topics__expand=False, summary__openers=mode)
-        g = gen(cfg)
-        item = (next(iter(g.specs(n=1))), "#Person1#: Where is the post office?\n#Person2#: Two blocks away.")
-        regex[mode] = SummaryStage(cfg, g.pool).request(item, seed=1).regex
-    assert {"and", "asks", "tells", "is"} <= set(g.pool.summary_openers)  # the embedded pool's
-    assert regex["free"] == SUMMARY_REGEX
-    assert re.fullmatch(regex["real"], acts_line) and re.fullmatch(regex["real"], state_line)
-    assert re.fullmatch(regex["acts"], acts_line) and not re.fullmatch(regex["acts"], state_line)
-    assert re.fullmatch(regex["acts"], " Amanda tells Tom the bus leaves at noon.\n")  # named speakers
-    assert not re.fullmatch(regex["acts"], " The parcel is lost, says the clerk.\n")
