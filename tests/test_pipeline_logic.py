@@ -369,3 +369,59 @@ def test_a_model_mix_renders_each_row_with_the_model_it_names(tmp_path, cfg_fact
     for row in ds:
         assert row["render_seed"] in built[row["model"]].seeds
         assert all(row["render_seed"] not in e.seeds for m, e in built.items() if m != row["model"])
+
+
+def test_summary_openers_constrain_how_a_summary_starts(cfg_factory):
+    """summary.openers: free leaves the old grammar; real makes a summary open with a speaker and a word
+    the pool's summaries follow their first tag with; acts drops 'is'/'has' (no engine: the request's
+    regex is checked against strings)."""
+    import re
+
+    from dialoguesynth.stages.summary import SUMMARY_REGEX, SummaryStage
+
+    acts_line = " #Person1# asks #Person2# about the parcel and the post office.\n"
+    state_line = " #Person1# is a Russian pilot flying a parcel to Lisbon.\n"
+    regex = {}
+    for mode in ("free", "real", "acts"):
+        cfg = cfg_factory(num_dialogues=2, topics__expand=False, summary__openers=mode)
+        g = gen(cfg)
+        item = (next(iter(g.specs(n=1))), "#Person1#: Where is the post office?\n#Person2#: Two blocks away.")
+        regex[mode] = SummaryStage(cfg, g.pool).request(item, seed=1).regex
+    assert {"and", "asks", "tells", "is"} <= set(g.pool.summary_openers)  # the embedded pool's
+    assert regex["free"] == SUMMARY_REGEX
+    assert re.fullmatch(regex["real"], acts_line) and re.fullmatch(regex["real"], state_line)
+    assert re.fullmatch(regex["acts"], acts_line) and not re.fullmatch(regex["acts"], state_line)
+    assert re.fullmatch(regex["acts"], " Amanda tells Tom the bus leaves at noon.\n")  # named speakers
+    assert not re.fullmatch(regex["acts"], " The parcel is lost, says the clerk.\n")
+
+
+def test_the_last_retry_of_a_summary_is_free_of_its_opener_words(cfg_factory):
+    """FAKE engine that can write a grounded summary only when the grammar is free (as a 135M model
+    sometimes cannot open with an act): acts is asked first, and only the last of three attempts is
+    free, so the dialogue keeps a summary; with no retries nothing is loosened."""
+    from dialoguesynth.backends import Completion
+    from dialoguesynth.stages.base import StageRunner
+    from dialoguesynth.stages.summary import SUMMARY_REGEX, SummaryStage
+
+    class StateOnly(FakeBackend):
+        def _one(self, r):
+            self.regexes.append(r.regex)
+            grounded = " #Person1# is at the post office with a parcel.\n"
+            made_up = " #Person1# tells a story about a Russian pilot in Lisbon.\n"
+            text = grounded if r.regex == SUMMARY_REGEX else made_up
+            return Completion(text=text, finish_reason="stop", completion_tokens=12)
+
+    cfg = cfg_factory(num_dialogues=4, topics__expand=False)
+    assert cfg.summary.openers == "acts"
+    fake = StateOnly()
+    fake.regexes = []
+    g = gen(cfg, fake)
+    dialogue = "#Person1#: Where is the post office?\n#Person2#: Two blocks away. Is the parcel heavy?"
+    items = [(s, dialogue) for s in g.specs(n=3)]
+    kept = StageRunner(fake, max_attempts=3).run(SummaryStage(cfg, g.pool), items)
+    assert [(o.reason, o.attempts) for o in kept] == [(None, 3)] * 3 and all("post office" in o.value for o in kept)
+    k = cfg.summary.best_of
+    assert fake.regexes.count(SUMMARY_REGEX) == 3 * k and fake.regexes[-3 * k :] == [SUMMARY_REGEX] * 3 * k
+    fake.regexes = []
+    once = StageRunner(fake, max_attempts=1).run(SummaryStage(cfg, g.pool), items)
+    assert {o.reason for o in once} == {"summary_off_dialogue"} and SUMMARY_REGEX not in fake.regexes
