@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from ..backends import Completion, GenRequest
 from ..config import Config
 from ..defects import grounded_share, summary_defect
@@ -16,25 +14,6 @@ from .base import Stage, sampled_request
 # DialogSum's style: third person, often opening with a speaker tag; no ':' anywhere, so a summary
 # cannot be a turn ('#Person1#: I'm sorry') or a header
 SUMMARY_REGEX = r" (?:#Person[12]#|[A-Z])[^\n:]{10,400}\n"
-# summary.openers acts: what a speaker is or has is where a small model invents ('#Person1# is a Russian')
-STATE_WORDS = frozenset({"is", "are", "was", "were", "has", "have", "had"})
-
-
-def summary_regex(openers: list[str] | None = None) -> str:
-    """SUMMARY_REGEX, or with ``openers``: a speaker (tag or name) and one of those words first."""
-    if not openers:
-        return SUMMARY_REGEX
-    words = "|".join(re.escape(w) for w in openers)
-    return rf" (?:#Person[12]#|[A-Z][a-z]+) (?:{words}) [^\n:]{{10,400}}\n"
-
-
-def opener_words(cfg: Config, pool: ExemplarPool) -> list[str] | None:
-    """The words a summary may follow its first speaker with (summary.openers), None: free."""
-    mode = cfg.summary.openers
-    if mode == "free":
-        return None
-    words = [w for w in pool.summary_openers if mode == "real" or w not in STATE_WORDS]
-    return words or None  # a pool whose summaries never open with a tag leaves summaries free
 
 
 class SummaryStage(Stage[tuple[ConversationSpec, str]]):
@@ -44,7 +23,6 @@ class SummaryStage(Stage[tuple[ConversationSpec, str]]):
         self.cfg = cfg
         self.pool = pool
         self.candidates = cfg.summary.best_of
-        self.regex = summary_regex(opener_words(cfg, pool))
 
     def key(self, item) -> int:
         return item[0].seed
@@ -68,14 +46,8 @@ class SummaryStage(Stage[tuple[ConversationSpec, str]]):
             max_tokens=s.max_tokens,
             seed=seed,
             stop=["\n"],
-            regex=self.regex,
+            regex=SUMMARY_REGEX,
         )
-
-    def attempt_request(self, item, seed: int, attempt: int, final_retry: bool) -> GenRequest:
-        """The last retry of a summary that keeps failing under its opener words is free: a summary that
-        opens '#Person1# is' beats losing the dialogue (acts fails ~1 in 10 v28 dialogues in 3 tries)."""
-        req = self.request(item, seed)
-        return req.model_copy(update={"regex": SUMMARY_REGEX}) if final_retry else req
 
     def parse(self, item, completion: Completion):
         text, reason = parse_line(completion.text, min_chars=10)
