@@ -190,8 +190,8 @@ class PlanConfig(StageSampling):
     in_render_prompt: bool = Field(
         False, description="condition the dialogue on the plan (hurts 135M models: measured)"
     )
-    temperature: float = 0.7
-    max_tokens: int = 120
+    temperature: float = Field(0.7, ge=0)
+    max_tokens: int = Field(120, ge=1)
 
 
 # what a word of a guided turn may be
@@ -299,15 +299,25 @@ class RenderConfig(StageSampling):
 
 class SummaryConfig(StageSampling):
     enabled: bool = True
-    temperature: float = 0.3
-    max_tokens: int = 90
+    temperature: float = Field(0.3, ge=0)
+    openers: Literal["free", "real", "acts"] = Field(
+        "acts",
+        description="how a summary opens: free: a speaker tag or any capital; real: a speaker and a word "
+        "real summaries follow their first speaker with ('#Person1# tells', '#Person1# and #Person2#'); "
+        "acts: real without forms of be and have, after a speaker or after '#Person1# and #Person2#' "
+        "('#Person1# is a dietitian' invents who a speaker is; "
+        "a 135M model opens 64 % of its summaries so, DialogSum 4.5 %; models trained on such summaries "
+        "open 90 % of theirs so). The last retry of a failing summary is free, so no dialogue is lost",
+    )
+    max_tokens: int = Field(90, ge=1)
     exemplars: int = Field(2, ge=0, le=6)
     best_of: int = Field(
-        3,
+        5,
         ge=1,
         le=8,
         description="write k summaries per dialogue and keep the passing one whose content words its "
-        "dialogue uses most (3: +0.76 ROUGE-L downstream for ~3 % of the run's time, measured)",
+        "dialogue uses most (3: +0.76 ROUGE-L downstream; under acts openers 5 grounds 0.715 against "
+        "3's 0.690 for ~300 s more per 400 dialogues, measured)",
     )
 
 

@@ -524,7 +524,9 @@ def borrowed_stems(summary: str, dialogue: str, exemplar_summaries: Sequence[str
 
 def summary_defect(summary: str, dialogue: str, exemplar_summaries: Sequence[str] = ()) -> str | None:
     """A summary that is a turn (speaker tag with a colon, or first person), speaks to the reader
-    ('you'), loops (a word 4-gram said 3 times: 0.02 % of DialogSum train summaries), stops
+    ('you'), loops (a word 4-gram said 3 times: 0.02 % of DialogSum train summaries), says a sentence
+    of five or more words twice ('They are going to a hotel. They are going to a hotel.': none of
+    DialogSum train's 12,460 summaries, 1.0 % of quality-v29's), stops
     mid-sentence, names someone the dialogue never names, shares no content word with its dialogue,
     or fewer than MIN_GROUNDED of them, or takes BORROWED or more content words from its exemplars' summaries
     that its dialogue never says."""
@@ -534,6 +536,8 @@ def summary_defect(summary: str, dialogue: str, exemplar_summaries: Sequence[str
         return "summary_second_person"
     if turn_loop(Turn(speaker="summary", text=summary)):
         return "summary_loop"
+    if sentence_repeated([Turn(speaker="summary", text=summary)]):
+        return "summary_sentence_repeated"
     if cut_off(summary):
         return "summary_cut_off"
     if unknown_name(summary, dialogue):

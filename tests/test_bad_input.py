@@ -39,6 +39,11 @@ CASES = {
         ["render.digit_bias needs the in-process engine"],
     ),
     "positive digit bias": ("render: {digit_bias: 1}\n", ["render.digit_bias"]),
+    # the plan and summary restate their defaults: the restated field keeps the base's bound
+    "negative plan temperature": ("plan: {temperature: -0.5}\n", ["plan.temperature"]),
+    "negative summary temperature": ("summary: {temperature: -1}\n", ["summary.temperature"]),
+    "zero summary tokens": ("summary: {max_tokens: 0}\n", ["summary.max_tokens"]),
+    "unknown summary openers": ("summary: {openers: verbs}\n", ["summary.openers"]),
 }
 
 

@@ -19,8 +19,8 @@ def test_batched_calls_and_export(tmp_path, cfg_factory):
     cfg = cfg_factory(num_dialogues=10, run__batch_size=10, topics__sources=["llm"], plan__strategy="llm")
     fake = FakeBackend()
     ds = gen(cfg, fake).run(tmp_path / "o")
-    # LLM subtopics, LLM plan, dialogue, summary (3 samples each): one engine call each for the whole batch
-    assert fake.calls == [20, 10, 10, 30]
+    # LLM subtopics, LLM plan, dialogue, summary (5 samples each): one engine call each for the whole batch
+    assert fake.calls == [20, 10, 10, 50]
     assert len(ds) == 10
     again = datasets.load_from_disk(str(tmp_path / "o"))
     assert again["id"] == ds["id"]
@@ -79,7 +79,7 @@ def test_resume_skips_finished_and_matches_uninterrupted(tmp_path, cfg_factory):
     gen(cfg_factory(num_dialogues=3)).run(part, fresh=True)
     grow = FakeBackend()
     gen(cfg_factory(num_dialogues=8), grow).run(part)  # a larger num_dialogues extends the run in place
-    assert grow.calls[-1] == 5 * 3  # the last call: 3 summary samples for each of the 5 new specs
+    assert grow.calls[-1] == 5 * 5  # the last call: 5 summary samples for each of the 5 new specs
     fake = FakeBackend()
     again = gen(cfg_factory(num_dialogues=8), fake).run(part)
     assert fake.calls == []  # everything was done: the engine is never asked
@@ -173,7 +173,7 @@ def test_template_plan_and_ablations(tmp_path, cfg_factory):
     ds = gen(
         cfg_factory(num_dialogues=4, plan__strategy="template", personas__enabled=False, topics__expand=False), fake
     ).run(tmp_path / "o")
-    assert fake.calls == [4, 12]  # no subtopic or plan calls; 3 summary samples per dialogue
+    assert fake.calls == [4, 20]  # no subtopic or plan calls; 5 summary samples per dialogue
     assert "Person1 (Person1)" in ds[0]["plan"] and ds[0]["p1_name"] == ""
     assert ds[0]["subtopic"] == ds[0]["topic"]
 
@@ -369,3 +369,64 @@ def test_a_model_mix_renders_each_row_with_the_model_it_names(tmp_path, cfg_fact
     for row in ds:
         assert row["render_seed"] in built[row["model"]].seeds
         assert all(row["render_seed"] not in e.seeds for m, e in built.items() if m != row["model"])
+
+
+def test_summary_openers_constrain_how_a_summary_starts(cfg_factory):
+    """summary.openers: free leaves the old grammar; real makes a summary open with a speaker and a word
+    the pool's summaries follow their first tag with; acts drops 'is'/'has' (no engine: the request's
+    regex is checked against strings)."""
+    import re
+
+    from dialoguesynth.stages.summary import SUMMARY_REGEX, SummaryStage
+
+    acts_line = " #Person1# asks #Person2# about the parcel and the post office.\n"
+    state_line = " #Person1# is a Russian pilot flying a parcel to Lisbon.\n"
+    regex = {}
+    for mode in ("free", "real", "acts"):
+        cfg = cfg_factory(num_dialogues=2, topics__expand=False, summary__openers=mode)
+        g = gen(cfg)
+        item = (next(iter(g.specs(n=1))), "#Person1#: Where is the post office?\n#Person2#: Two blocks away.")
+        regex[mode] = SummaryStage(cfg, g.pool).request(item, seed=1).regex
+    assert {"and", "asks", "tells", "is"} <= set(g.pool.summary_openers)  # the embedded pool's
+    assert regex["free"] == SUMMARY_REGEX
+    assert re.fullmatch(regex["real"], acts_line) and re.fullmatch(regex["real"], state_line)
+    assert re.fullmatch(regex["acts"], acts_line) and not re.fullmatch(regex["acts"], state_line)
+    assert re.fullmatch(regex["acts"], " Amanda tells Tom the bus leaves at noon.\n")  # named speakers
+    assert not re.fullmatch(regex["acts"], " The parcel is lost, says the clerk.\n")
+    # a pair is followed by what the pool's pairs do, without be/have ('and #Person2# are' is the same habit)
+    assert {"talk", "are"} <= set(g.pool.summary_pair_openers)
+    assert re.fullmatch(regex["acts"], " #Person1# and #Person2# talk about the parcel and the post.\n")
+    assert not re.fullmatch(regex["acts"], " #Person1# and #Person2# are at the post office with a parcel.\n")
+    assert re.fullmatch(regex["real"], " #Person1# and #Person2# are at the post office with a parcel.\n")
+
+
+def test_the_last_retry_of_a_summary_is_free_of_its_opener_words(cfg_factory):
+    """FAKE engine that can write a grounded summary only when the grammar is free (as a 135M model
+    sometimes cannot open with an act): acts is asked first, and only the last of three attempts is
+    free, so the dialogue keeps a summary; with no retries nothing is loosened."""
+    from dialoguesynth.backends import Completion
+    from dialoguesynth.stages.base import StageRunner
+    from dialoguesynth.stages.summary import SUMMARY_REGEX, SummaryStage
+
+    class StateOnly(FakeBackend):
+        def _one(self, r):
+            self.regexes.append(r.regex)
+            grounded = " #Person1# is at the post office with a parcel.\n"
+            made_up = " #Person1# tells a story about a Russian pilot in Lisbon.\n"
+            text = grounded if r.regex == SUMMARY_REGEX else made_up
+            return Completion(text=text, finish_reason="stop", completion_tokens=12)
+
+    cfg = cfg_factory(num_dialogues=4, topics__expand=False)
+    assert cfg.summary.openers == "acts"
+    fake = StateOnly()
+    fake.regexes = []
+    g = gen(cfg, fake)
+    dialogue = "#Person1#: Where is the post office?\n#Person2#: Two blocks away. Is the parcel heavy?"
+    items = [(s, dialogue) for s in g.specs(n=3)]
+    kept = StageRunner(fake, max_attempts=3).run(SummaryStage(cfg, g.pool), items)
+    assert [(o.reason, o.attempts) for o in kept] == [(None, 3)] * 3 and all("post office" in o.value for o in kept)
+    k = cfg.summary.best_of
+    assert fake.regexes.count(SUMMARY_REGEX) == 3 * k and fake.regexes[-3 * k :] == [SUMMARY_REGEX] * 3 * k
+    fake.regexes = []
+    once = StageRunner(fake, max_attempts=1).run(SummaryStage(cfg, g.pool), items)
+    assert {o.reason for o in once} == {"summary_off_dialogue"} and SUMMARY_REGEX not in fake.regexes

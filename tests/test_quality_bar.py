@@ -253,6 +253,11 @@ def test_a_plain_dialogue_passes():
             "#Person2# returns a jacket. She returns a jacket. She returns a jacket. She returns a jacket.",
             "summary_loop",
         ),
+        (  # seen in quality-v29 (s13-000179's kind): a sentence said twice
+            "#Person2# returns a jacket. They talk about the receipt. They talk about the receipt.",
+            "summary_sentence_repeated",
+        ),
+        ("#Person2# returns a jacket. She does. She does.", None),  # too short to be a repeat
         ("#Person1# and #Person2# talk about the jacket. They", "summary_cut_off"),  # seen in stop 6
         ("#Person2# wants to return a big, special,", "summary_cut_off"),
         ("#Person2# is going to meet you later.", "summary_second_person"),  # seen in the stop-7 corpus

@@ -140,6 +140,8 @@ def _exemplars(rows: list, where: str) -> Reference:
 
 OPENER_MIN_COUNT = 5
 _OPENER = re.compile(r"[A-Z][A-Za-z']*")
+_SUMMARY_OPENER = re.compile(r"#Person[12]# ([a-z][a-z']*) ")
+_SUMMARY_PAIR_OPENER = re.compile(r"#Person[12]# and #Person[12]# ([a-z][a-z']*) ")
 MATCH_CANDIDATES = 64  # random candidates scored per spec: diverse, and O(1) in the pool size
 TOPIC_WEIGHT = 2.0
 
@@ -209,6 +211,23 @@ class ExemplarPool:
         # a small pool (the embedded 40) keeps every opener said twice; DialogSum's thousands OPENER_MIN_COUNT
         least = OPENER_MIN_COUNT if len(self.dialogue_ids) >= 1000 else 2
         return sorted(w for w, n in counts.items() if n >= least)
+
+    def _summary_words(self, pattern: re.Pattern) -> list[str]:
+        """The words ``pattern`` captures at the start of the pool's summaries: those used at least
+        OPENER_MIN_COUNT times, or by any summary of a small pool."""
+        counts = Counter(m.group(1) for r in self.by_id.values() if r.summary and (m := pattern.match(r.summary)))
+        least = OPENER_MIN_COUNT if len(self.by_id) >= 1000 else 1
+        return sorted(w for w, n in counts.items() if n >= least)
+
+    @cached_property
+    def summary_openers(self) -> list[str]:
+        """Words real summaries follow their opening speaker tag with ('tells', 'and', 'wants', 'asks', 'is', ...)."""
+        return self._summary_words(_SUMMARY_OPENER)
+
+    @cached_property
+    def summary_pair_openers(self) -> list[str]:
+        """Words real summaries follow an opening pair with ('#Person1# and #Person2# talk', 'discuss', 'are', ...)."""
+        return self._summary_words(_SUMMARY_PAIR_OPENER)
 
     @cached_property
     def index(self) -> ReferenceIndex:

@@ -50,6 +50,10 @@ class Stage(ABC, Generic[Item]):
     def parse(self, item: Item, completion: Completion) -> tuple[Any, str | None]:
         """(value, None) when usable, else (anything, reason)."""
 
+    def attempt_request(self, item: Item, seed: int, attempt: int, final_retry: bool) -> GenRequest:
+        """The request of one attempt; a stage may loosen its last retry (final_retry: a retry, the last)."""
+        return self.request(item, seed)
+
     def score(self, item: Item, value: Any) -> float:
         """How good a passing sample is for best-of-k, before likelihood (higher is better)."""
         return 0.0
@@ -78,7 +82,12 @@ class StageRunner:
                 break
             k = max(stage.candidates, 1)
             seeds = [candidate_seeds(stage.seed(items[i], attempt, self.resample), k) for i in pending]
-            requests = [stage.request(items[i], s) for i, group in zip(pending, seeds) for s in group]
+            final_retry = 0 < attempt == self.max_attempts - 1
+            requests = [
+                stage.attempt_request(items[i], s, attempt, final_retry)
+                for i, group in zip(pending, seeds)
+                for s in group
+            ]
             if k > 1:
                 requests = [r.model_copy(update={"logprobs": True}) for r in requests]
 

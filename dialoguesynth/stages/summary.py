@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..backends import Completion, GenRequest
 from ..config import Config
 from ..defects import grounded_share, summary_defect
@@ -14,6 +16,33 @@ from .base import Stage, sampled_request
 # DialogSum's style: third person, often opening with a speaker tag; no ':' anywhere, so a summary
 # cannot be a turn ('#Person1#: I'm sorry') or a header
 SUMMARY_REGEX = r" (?:#Person[12]#|[A-Z])[^\n:]{10,400}\n"
+# summary.openers acts: what a speaker is or has is where a small model invents ('#Person1# is a Russian')
+STATE_WORDS = frozenset({"is", "are", "was", "were", "has", "have", "had"})
+
+
+def summary_regex(openers: list[str] | None = None, pair: list[str] | None = None) -> str:
+    """SUMMARY_REGEX, or with ``openers``: a speaker (tag or name) and one of those words first; with
+    ``pair`` too, 'and' must be followed by a second speaker and one of the pair words."""
+    if not openers:
+        return SUMMARY_REGEX
+    speaker = "(?:#Person[12]#|[A-Z][a-z]+)"
+    words = "|".join(re.escape(w) for w in openers if not (pair and w == "and"))
+    if pair and "and" in openers:
+        words += rf"|and {speaker} (?:{'|'.join(re.escape(w) for w in pair)})"
+    return rf" {speaker} (?:{words}) [^\n:]{{10,400}}\n"
+
+
+def opener_words(cfg: Config, pool: ExemplarPool) -> tuple[list[str], list[str]] | None:
+    """The words a summary may follow its first speaker with, and those a pair ('#Person1# and
+    #Person2#') may be followed by (summary.openers); None: free."""
+    mode = cfg.summary.openers
+    if mode == "free":
+        return None
+    words, pair = (
+        [w for w in ws if mode == "real" or w not in STATE_WORDS]
+        for ws in (pool.summary_openers, pool.summary_pair_openers)
+    )
+    return (words, pair) if words else None  # a pool whose summaries never open with a tag leaves summaries free
 
 
 class SummaryStage(Stage[tuple[ConversationSpec, str]]):
@@ -23,6 +52,7 @@ class SummaryStage(Stage[tuple[ConversationSpec, str]]):
         self.cfg = cfg
         self.pool = pool
         self.candidates = cfg.summary.best_of
+        self.regex = summary_regex(*(opener_words(cfg, pool) or ()))
 
     def key(self, item) -> int:
         return item[0].seed
@@ -46,8 +76,14 @@ class SummaryStage(Stage[tuple[ConversationSpec, str]]):
             max_tokens=s.max_tokens,
             seed=seed,
             stop=["\n"],
-            regex=SUMMARY_REGEX,
+            regex=self.regex,
         )
+
+    def attempt_request(self, item, seed: int, attempt: int, final_retry: bool) -> GenRequest:
+        """The last retry of a summary that keeps failing under its opener words is free: a summary that
+        opens '#Person1# is' beats losing the dialogue (acts fails ~1 in 10 v28 dialogues in 3 tries)."""
+        req = self.request(item, seed)
+        return req.model_copy(update={"regex": SUMMARY_REGEX}) if final_retry else req
 
     def parse(self, item, completion: Completion):
         text, reason = parse_line(completion.text, min_chars=10)
