@@ -300,16 +300,24 @@ class RenderConfig(StageSampling):
 class SummaryConfig(StageSampling):
     enabled: bool = True
     temperature: float = Field(0.3, ge=0)
-    openers: Literal["free", "real", "acts"] = Field(
+    openers: Literal["free", "real", "acts", "acts_each"] = Field(
         "acts",
         description="how a summary opens: free: a speaker tag or any capital; real: a speaker and a word "
         "real summaries follow their first speaker with ('#Person1# tells', '#Person1# and #Person2#'); "
         "acts: real without forms of be and have, after a speaker or after '#Person1# and #Person2#' "
         "('#Person1# is a dietitian' invents who a speaker is; "
         "a 135M model opens 64 % of its summaries so, DialogSum 4.5 %; models trained on such summaries "
-        "open 90 % of theirs so). The last retry of a failing summary is free, so no dialogue is lost",
+        "open 90 % of theirs so); acts_each: acts, and every later sentence opens so too (He/She for a speaker, "
+        "They for a pair). The last retry of a failing summary is free, so no dialogue is lost",
     )
     max_tokens: int = Field(90, ge=1)
+    min_chars: int = Field(
+        10,
+        ge=1,
+        le=400,
+        description="characters a summary writes after its opening words at least (guided; the free last "
+        "retry keeps 10): a longer floor makes the model go on past its first clause",
+    )
     exemplars: int = Field(2, ge=0, le=6)
     best_of: int = Field(
         5,

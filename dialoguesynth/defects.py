@@ -467,10 +467,17 @@ _QUOTED = re.compile(r'"[^"]*"')
 _TAG = re.compile(r"#Person\d#")
 
 
+# a summary's sentence that stops on an article, a possessive or 'of' ('and is asked to provide a bag
+# of.', quality-v30): 4 of DialogSum train's 12,460 summaries, all 'of' ('the one #Person2# was thinking of.')
+_STOPS_SHORT = re.compile(r"(?:^|\s)(?:a|an|the|my|your|our|their|of)\s*[.!?](?=\s|$)(?!\s?m\b)")
+
+
 def cut_off(summary: str) -> bool:
     """No sentence mark at the end and a comma or a function word last ('... last night. They'):
-    0.03 % of DialogSum train summaries."""
+    0.03 % of DialogSum train summaries; or a sentence that stops on an article or 'of' (_STOPS_SHORT)."""
     s = summary.rstrip()
+    if _STOPS_SHORT.search(s):
+        return True
     if re.search(r"[.!?][\"')]?$", s):
         return False
     tokens = s.split()
@@ -526,7 +533,7 @@ def summary_defect(summary: str, dialogue: str, exemplar_summaries: Sequence[str
     """A summary that is a turn (speaker tag with a colon, or first person), speaks to the reader
     ('you'), loops (a word 4-gram said 3 times: 0.02 % of DialogSum train summaries), says a sentence
     of five or more words twice ('They are going to a hotel. They are going to a hotel.': none of
-    DialogSum train's 12,460 summaries, 1.0 % of quality-v29's), stops
+    DialogSum train's 12,460 summaries, 1.0 % of quality-v29's) or nearly twice (``sentence_echoed``), stops
     mid-sentence, names someone the dialogue never names, shares no content word with its dialogue,
     or fewer than MIN_GROUNDED of them, or takes BORROWED or more content words from its exemplars' summaries
     that its dialogue never says."""
@@ -536,7 +543,7 @@ def summary_defect(summary: str, dialogue: str, exemplar_summaries: Sequence[str
         return "summary_second_person"
     if turn_loop(Turn(speaker="summary", text=summary)):
         return "summary_loop"
-    if sentence_repeated([Turn(speaker="summary", text=summary)]):
+    if sentence_repeated([Turn(speaker="summary", text=summary)]) or sentence_echoed(summary):
         return "summary_sentence_repeated"
     if cut_off(summary):
         return "summary_cut_off"
@@ -550,6 +557,14 @@ def summary_defect(summary: str, dialogue: str, exemplar_summaries: Sequence[str
     if len(borrowed_stems(summary, dialogue, exemplar_summaries)) >= BORROWED:
         return "summary_from_exemplar"
     return None
+
+
+def sentence_echoed(summary: str, share: float = 0.9, least: int = 3) -> bool:
+    """Two sentences of a summary, each with ``least`` or more content words, the shorter's nearly all
+    in the other ("#Person1# wants to talk about his career, but he's not sure of his personal life. He
+    wants to talk about his career, ..."): 0.06 % of DialogSum train summaries, 1.25 % of quality-v30's."""
+    said = [w for s in _SENTENCE.findall(summary) if len(w := _content_stems(s)) >= least]
+    return any(len(a & b) >= share * min(len(a), len(b)) for i, a in enumerate(said) for b in said[i + 1 :])
 
 
 def grounded_share(summary: str, dialogue: str) -> float:

@@ -400,6 +400,45 @@ def test_summary_openers_constrain_how_a_summary_starts(cfg_factory):
     assert re.fullmatch(regex["real"], " #Person1# and #Person2# are at the post office with a parcel.\n")
 
 
+def test_summary_acts_each_opens_every_sentence_with_an_act(cfg_factory):
+    """summary.openers acts_each: a later sentence opens as the first does (He/She for a speaker, They
+    for a pair), so '#Person2# is a delivery person.' cannot follow (no engine: regex vs strings)."""
+    import re
+
+    from dialoguesynth.stages.summary import SummaryStage
+
+    cfg = cfg_factory(num_dialogues=2, topics__expand=False, summary__openers="acts_each")
+    g = gen(cfg)
+    item = (next(iter(g.specs(n=1))), "#Person1#: Where is the post office?\n#Person2#: Closed today.")
+    regex = SummaryStage(cfg, g.pool).request(item, seed=1).regex
+    first = " #Person1# asks #Person2# about the post office."
+    assert re.fullmatch(regex, first + "\n")
+    assert re.fullmatch(regex, first + " #Person2# tells #Person1# it is closed today.\n")
+    assert re.fullmatch(regex, first + " She says it is closed. They decide to go tomorrow.\n")
+    assert not re.fullmatch(regex, first + " #Person2# is a delivery person.\n")
+    assert not re.fullmatch(regex, first + " They are both very interested.\n")
+    assert not re.fullmatch(regex, first + " The office is closed.\n")
+
+
+def test_summary_min_chars_is_a_floor_after_the_opening_words(cfg_factory):
+    """summary.min_chars: the guided summary writes at least that many characters after its opening
+    words (no engine: the request's regex is checked against strings); the default keeps 10."""
+    import re
+
+    from dialoguesynth.stages.summary import SummaryStage
+
+    short = " #Person1# asks #Person2# about the parcel.\n"  # 27 characters after 'asks '
+    longer = " #Person1# asks #Person2# about the parcel, and #Person2# says the post office is closed.\n"
+    regex = {}
+    for floor in (10, 60):
+        cfg = cfg_factory(num_dialogues=2, topics__expand=False, summary__min_chars=floor)
+        g = gen(cfg)
+        item = (next(iter(g.specs(n=1))), "#Person1#: Where is the post office?\n#Person2#: Closed today.")
+        regex[floor] = SummaryStage(cfg, g.pool).request(item, seed=1).regex
+    assert re.fullmatch(regex[10], short) and re.fullmatch(regex[10], longer)
+    assert not re.fullmatch(regex[60], short) and re.fullmatch(regex[60], longer)
+
+
 def test_the_last_retry_of_a_summary_is_free_of_its_opener_words(cfg_factory):
     """FAKE engine that can write a grounded summary only when the grammar is free (as a 135M model
     sometimes cannot open with an act): acts is asked first, and only the last of three attempts is

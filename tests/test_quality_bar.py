@@ -258,8 +258,20 @@ def test_a_plain_dialogue_passes():
             "summary_sentence_repeated",
         ),
         ("#Person2# returns a jacket. She does. She does.", None),  # too short to be a repeat
+        (  # seen in quality-v30 (s13-000290): the same sentence, once with the tag and once with 'He'
+            "#Person1# wants to return a jacket, but he's not sure of the receipt. "
+            "He wants to return a jacket, but he's not sure of the receipt.",
+            "summary_sentence_repeated",
+        ),
+        (  # two sentences that share words but say different things
+            "#Person2# wants to return a jacket. #Person1# asks for the jacket's receipt and a reason.",
+            None,
+        ),
         ("#Person1# and #Person2# talk about the jacket. They", "summary_cut_off"),  # seen in stop 6
         ("#Person2# wants to return a big, special,", "summary_cut_off"),
+        ("#Person1# asks for a pizza for delivery, and is asked to provide a bag of.", "summary_cut_off"),  # v30
+        ("#Person2# returns a jacket bought in L.A. and #Person1# asks for the receipt.", None),  # 'L.A.'
+        ("#Person2# returns a jacket at 9 a. m. and #Person1# asks for the receipt.", None),  # DialogSum's 'a. m.'
         ("#Person2# is going to meet you later.", "summary_second_person"),  # seen in the stop-7 corpus
         ("#Person1# is happy to help you pick out some of the best things for you.", "summary_second_person"),
         ('#Person2# returns a jacket and says "thank you" to #Person1#.', None),

@@ -50,7 +50,7 @@ class Stage(ABC, Generic[Item]):
     def parse(self, item: Item, completion: Completion) -> tuple[Any, str | None]:
         """(value, None) when usable, else (anything, reason)."""
 
-    def attempt_request(self, item: Item, seed: int, attempt: int, final_retry: bool) -> GenRequest:
+    def attempt_request(self, item: Item, seed: int, final_retry: bool) -> GenRequest:
         """The request of one attempt; a stage may loosen its last retry (final_retry: a retry, the last)."""
         return self.request(item, seed)
 
@@ -84,9 +84,7 @@ class StageRunner:
             seeds = [candidate_seeds(stage.seed(items[i], attempt, self.resample), k) for i in pending]
             final_retry = 0 < attempt == self.max_attempts - 1
             requests = [
-                stage.attempt_request(items[i], s, attempt, final_retry)
-                for i, group in zip(pending, seeds)
-                for s in group
+                stage.attempt_request(items[i], s, final_retry) for i, group in zip(pending, seeds) for s in group
             ]
             if k > 1:
                 requests = [r.model_copy(update={"logprobs": True}) for r in requests]

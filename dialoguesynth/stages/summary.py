@@ -20,16 +20,25 @@ SUMMARY_REGEX = r" (?:#Person[12]#|[A-Z])[^\n:]{10,400}\n"
 STATE_WORDS = frozenset({"is", "are", "was", "were", "has", "have", "had"})
 
 
-def summary_regex(openers: list[str] | None = None, pair: list[str] | None = None) -> str:
+def summary_regex(
+    openers: list[str] | None = None, pair: list[str] | None = None, least: int = 10, each: bool = False
+) -> str:
     """SUMMARY_REGEX, or with ``openers``: a speaker (tag or name) and one of those words first; with
-    ``pair`` too, 'and' must be followed by a second speaker and one of the pair words."""
+    ``pair`` too, 'and' must be followed by a second speaker and one of the pair words. ``least``:
+    characters after the opening (summary.min_chars). ``each``: every later sentence opens so too, with
+    He or She for a speaker and They for a pair (a 135M model's second sentence is where it invents:
+    '#Person2# is a delivery person')."""
     if not openers:
-        return SUMMARY_REGEX
+        return SUMMARY_REGEX.replace("{10,", f"{{{least},")
     speaker = "(?:#Person[12]#|[A-Z][a-z]+)"
     words = "|".join(re.escape(w) for w in openers if not (pair and w == "and"))
+    pair_words = "|".join(re.escape(w) for w in pair or [])
     if pair and "and" in openers:
-        words += rf"|and {speaker} (?:{'|'.join(re.escape(w) for w in pair)})"
-    return rf" {speaker} (?:{words}) [^\n:]{{10,400}}\n"
+        words += rf"|and {speaker} (?:{pair_words})"
+    if not each:
+        return rf" {speaker} (?:{words}) [^\n:]{{{least},400}}\n"
+    later = rf"(?:{speaker}|He|She) (?:{words})" + (rf"|They (?:{pair_words})" if pair else "")
+    return rf" {speaker} (?:{words}) [^\n:.!?]{{{least},400}}[.!?](?: (?:{later}) [^\n:.!?]{{5,300}}[.!?])*\n"
 
 
 def opener_words(cfg: Config, pool: ExemplarPool) -> tuple[list[str], list[str]] | None:
@@ -52,7 +61,11 @@ class SummaryStage(Stage[tuple[ConversationSpec, str]]):
         self.cfg = cfg
         self.pool = pool
         self.candidates = cfg.summary.best_of
-        self.regex = summary_regex(*(opener_words(cfg, pool) or ()))
+        self.regex = summary_regex(
+            *(opener_words(cfg, pool) or (None, None)),
+            least=cfg.summary.min_chars,
+            each=cfg.summary.openers == "acts_each",
+        )
 
     def key(self, item) -> int:
         return item[0].seed
@@ -79,7 +92,7 @@ class SummaryStage(Stage[tuple[ConversationSpec, str]]):
             regex=self.regex,
         )
 
-    def attempt_request(self, item, seed: int, attempt: int, final_retry: bool) -> GenRequest:
+    def attempt_request(self, item, seed: int, final_retry: bool) -> GenRequest:
         """The last retry of a summary that keeps failing under its opener words is free: a summary that
         opens '#Person1# is' beats losing the dialogue (acts fails ~1 in 10 v28 dialogues in 3 tries)."""
         req = self.request(item, seed)
