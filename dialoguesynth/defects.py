@@ -574,6 +574,13 @@ def grounded_share(summary: str, dialogue: str) -> float:
     return len(own & stems(dialogue)) / len(own) if own else 0.0
 
 
+def grounded_net(summary: str, dialogue: str) -> int:
+    """Content-word stems of the summary its dialogue uses, minus those it does not."""
+    own = _content_stems(summary)
+    used = len(own & stems(dialogue))
+    return used - (len(own) - used)
+
+
 def _content_stems(summary: str) -> set[str]:
     """Stems of a summary's content words (no function words, no speaker tags)."""
     return stems(" ".join(w for w in _words(summary) if w not in FUNCTION_WORDS and not w.startswith("person")))
