@@ -327,12 +327,6 @@ class SummaryConfig(StageSampling):
         "dialogue uses most (3: +0.76 ROUGE-L downstream; under acts openers 5 grounds 0.715 against "
         "3's 0.690 for ~300 s more per 400 dialogues, measured)",
     )
-    choose: Literal["share", "net"] = Field(
-        "share",
-        description="which of the best_of summaries is kept: share: the largest share of content words its "
-        "dialogue uses (favours a short one); net: the most such words minus those it does not use (a longer "
-        "summary wins only on grounded words)",
-    )
 
 
 class ChecksConfig(Strict):

@@ -439,28 +439,6 @@ def test_summary_min_chars_is_a_floor_after_the_opening_words(cfg_factory):
     assert not re.fullmatch(regex[60], short) and re.fullmatch(regex[60], longer)
 
 
-def test_summary_choose_net_prefers_a_longer_summary_only_on_grounded_words(cfg_factory):
-    """summary.choose: share keeps the short grounded summary; net keeps one that adds grounded words,
-    but not one that adds as many invented words (no engine: the stage's score on strings)."""
-    from dialoguesynth.stages.summary import SummaryStage
-
-    dialogue = "#Person1#: Is the post office open today?\n#Person2#: No, it closed early for the holiday."
-    short = "#Person1# asks if the post office is open."
-    grounded = "#Person1# asks about the post office. #Person2# says it closed early for the holiday."
-    invented = "#Person1# asks about the post office. #Person2# sells stamps, envelopes and bicycle parts."
-    scores = {}
-    for choose in ("share", "net"):
-        cfg = cfg_factory(num_dialogues=2, topics__expand=False, summary__choose=choose)
-        g = gen(cfg)
-        stage, spec = SummaryStage(cfg, g.pool), next(iter(g.specs(n=1)))
-        scores[choose] = {
-            k: stage.score((spec, dialogue), v)
-            for k, v in [("short", short), ("grounded", grounded), ("invented", invented)]
-        }
-    assert scores["share"]["short"] > scores["share"]["grounded"] > scores["share"]["invented"]
-    assert scores["net"]["grounded"] > scores["net"]["short"] > scores["net"]["invented"]
-
-
 def test_the_last_retry_of_a_summary_is_free_of_its_opener_words(cfg_factory):
     """FAKE engine that can write a grounded summary only when the grammar is free (as a 135M model
     sometimes cannot open with an act): acts is asked first, and only the last of three attempts is

@@ -196,6 +196,10 @@ OK = (
             "#Person1#: Hey buddy.\n#Person2#: I'm sso glad to see you.\n#Person1#: Oh.\n#Person2#: Yes.",
             "word_fragments",
         ),
+        (  # seen in history/2026-12-06-retries (s13-000032); DialogSum's 'Well...' and '....' pass
+            "#Person1#: Well... I see.\n#Person2#: Did you hear the news? ..........\n#Person1#: No.\n#Person2#: Yes.",
+            "dot_run",
+        ),
     ],
 )
 def test_defects_are_rejected(dialogue, reason):
@@ -270,6 +274,7 @@ def test_a_plain_dialogue_passes():
         ("#Person1# and #Person2# talk about the jacket. They", "summary_cut_off"),  # seen in stop 6
         ("#Person2# wants to return a big, special,", "summary_cut_off"),
         ("#Person1# asks for a pizza for delivery, and is asked to provide a bag of.", "summary_cut_off"),  # v30
+        ("#Person1# asks #Person2# to milate the pizza delivery.", "summary_unknown_word"),  # retries arms
         ("#Person2# returns a jacket bought in L.A. and #Person1# asks for the receipt.", None),  # 'L.A.'
         ("#Person2# returns a jacket at 9 a. m. and #Person1# asks for the receipt.", None),  # DialogSum's 'a. m.'
         ("#Person2# is going to meet you later.", "summary_second_person"),  # seen in the stop-7 corpus

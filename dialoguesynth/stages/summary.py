@@ -6,7 +6,7 @@ import re
 
 from ..backends import Completion, GenRequest
 from ..config import Config
-from ..defects import grounded_net, grounded_share, summary_defect
+from ..defects import grounded_share, summary_defect
 from ..parsing import parse_line
 from ..prompts import render
 from ..sampling.exemplars import ExemplarPool
@@ -72,9 +72,7 @@ class SummaryStage(Stage[tuple[ConversationSpec, str]]):
 
     def score(self, item, value: str) -> float:
         """Best-of-k keeps the summary most grounded in its dialogue: a 135M model often summarises
-        its exemplars or invents ('#Person1# is a Russian'); `summary.choose` says how grounded is counted."""
-        if self.cfg.summary.choose == "net":
-            return grounded_net(value, item[1])
+        its exemplars or invents ('#Person1# is a Russian')."""
         return grounded_share(value, item[1])
 
     def request(self, item, seed: int) -> GenRequest:

@@ -1,4 +1,5 @@
-"""20 seeded-random dialogues both corpora hold, each with the two summaries, labelled, to read.
+"""20 seeded-random dialogues both corpora hold, each with the two summaries, labelled, to read
+(`side_by_side.md` was written at 0976b4c, which also printed the net score of `net.patch`).
 
 .venv/bin/python evaluations/history/2026-12-06-retries/side.py share=DIR net=DIR --out side_by_side.md
 """
@@ -9,7 +10,7 @@ import argparse
 import random
 from pathlib import Path
 
-from dialoguesynth.defects import grounded_net, grounded_share
+from dialoguesynth.defects import grounded_share
 from dialoguesynth.evaluate.data import load_rows
 
 
@@ -33,7 +34,7 @@ def main() -> None:
         lines += [f"## {i} — {rows[0][i]['subtopic']}", "", d, ""]
         for name, r in zip(names, rows):
             s = r[i]["summary"]
-            lines.append(f"- **{name}** (share {grounded_share(s, d):.2f}, net {grounded_net(s, d)}): {s}")
+            lines.append(f"- **{name}** (grounded share {grounded_share(s, d):.2f}, {len(s.split())} words): {s}")
         lines.append("")
     a.out.write_text("\n".join(lines))
 
