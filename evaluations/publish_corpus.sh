@@ -26,6 +26,8 @@ O=$REPO/evaluations/results/$DAY-offensive-$NAME
 LOG=$REPO/out/publish-$NAME
 mkdir -p "$LOG" "$Q" "$D" "$O"
 cd "$REPO"
+# the rule a corpus is judged by is committed before its run, in evaluations/rules/, and travels with it
+[ -f "evaluations/rules/quality-$NAME.md" ] && cp "evaluations/rules/quality-$NAME.md" "$Q/rule.md"
 has() { [[ " $STEPS " == *" $1 "* ]]; }
 say() { echo "$(date -u +%T) $*" | tee -a "$LOG/steps.log"; }
 
