@@ -8,6 +8,8 @@
 # Writes out/quality-NAME (the corpus) and evaluations/results/DATE-{quality,downstream,offensive}-NAME,
 # evaluations/results/checks-calibration.json, the probe instrument, DATE-throughput and the fine-tune
 # step. The READMEs beside the figures are written by a person, after reading the samples.
+# Do not commit or edit tracked files in this checkout while it runs: every figure records the commit
+# (and a dirty tree) when it is written, and a child process imports the package when it starts.
 set -euo pipefail
 
 NAME=${1:?usage: publish_corpus.sh NAME [generate score benchmark throughput finetune]}
