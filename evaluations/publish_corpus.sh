@@ -15,6 +15,12 @@ set -euo pipefail
 NAME=${1:?usage: publish_corpus.sh NAME [generate score benchmark throughput finetune]}
 shift
 STEPS=${*:-generate score benchmark throughput finetune}
+for step in $STEPS; do
+    case $step in
+    generate | score | benchmark | throughput | finetune) ;;
+    *) echo "publish_corpus.sh: unknown step '$step' (generate score benchmark throughput finetune)" >&2; exit 2 ;;
+    esac
+done
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 PY=$REPO/.venv/bin/python
 DS=$REPO/.venv/bin/dialoguesynth
