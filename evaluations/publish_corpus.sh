@@ -43,16 +43,21 @@ if has generate; then
     # from a folder with no ../shared beside it: the embedded reference pool, as a user's machine has
     RUN=$(mktemp -d /tmp/publish-XXXX)
     say "generate $NAME in $RUN"
+    # the cost figure moves between runs of the same work (v30 6.40, v31 7.98 per minute): a matmul
+    # probe before and after says whether the machine's arithmetic moved with it
+    probe() { "$PY" -c 'import json, sys; sys.path.insert(0, "evaluations"); from bench_throughput import matmul_peak_gflops as m; print(json.dumps(m(2)))'; }
+    before=$(probe)
     start=$(date -u +%FT%T+00:00)
     t0=$(date +%s.%N)
     (cd "$RUN" && "$DS" generate -o "$CORPUS" --accepted 400 --seed 13 --no-progress) >"$LOG/generate.log" 2>&1
     t1=$(date +%s.%N)
-    "$PY" - "$CORPUS" "$RUN" "$start" "$t0" "$t1" >"$Q/generated.json" <<'EOF'
+    after=$(probe)
+    "$PY" - "$CORPUS" "$RUN" "$start" "$t0" "$t1" "$before" "$after" >"$Q/generated.json" <<'EOF'
 import json, sys
 from datetime import datetime, timezone
 sys.path.insert(0, "evaluations")
 from provenance import provenance
-corpus, run, start, t0, t1 = sys.argv[1:]
+corpus, run, start, t0, t1, before, after = sys.argv[1:]
 p = provenance()
 print(json.dumps({
     "corpus": "out/" + corpus.rsplit("/", 1)[-1],
@@ -63,6 +68,7 @@ print(json.dumps({
     "started": start,
     "ended": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     "wall_s": round(float(t1) - float(t0), 1),
+    "matmul_gflops_2_threads": {"before": json.loads(before), "after": json.loads(after)},
     "machine": p["machine"],
 }, indent=1))
 EOF
