@@ -200,6 +200,11 @@ OK = (
             "#Person1#: Well... I see.\n#Person2#: Did you hear the news? ..........\n#Person1#: No.\n#Person2#: Yes.",
             "dot_run",
         ),
+        (  # seen in quality-v31 (s13-000074, s13-000519): 'ik' for 'I', a word the word lists know from chat
+            "#Person1#: I'm just a little sad, ik don't like the news.\n"
+            "#Person2#: Oh.\n#Person1#: Yes.\n#Person2#: Fine.",
+            "chat_shorthand",
+        ),
     ],
 )
 def test_defects_are_rejected(dialogue, reason):
@@ -286,6 +291,28 @@ def test_a_plain_dialogue_passes():
 )
 def test_summary_defects(summary, reason):
     assert summary_defect(summary, OK) == reason
+
+
+SWAP = (  # quality-v31 s13-000222's shape: Person2 raises the subject, Person1 answers
+    "#Person1#: Have a seat, please.\n"
+    "#Person2#: I wanted to ask you about the side effects of a medicine.\n"
+    "#Person1#: I'm curious. Which one?\n#Person2#: The new one for my cough."
+)
+
+
+@pytest.mark.parametrize(
+    "summary,reason",
+    [
+        ("#Person1# asks about the side effects of a medicine.", "summary_speaker_swap"),
+        ("#Person2# asks about the side effects of a medicine.", None),
+        ("#Person1# and #Person2# discuss the side effects of a medicine.", None),  # a joint subject
+        ("#Person1# tells #Person2# about the side effects of a medicine.", None),  # #Person2# is an object
+        ("#Person1# asks which one. #Person2# asks about the new medicine.", None),  # each says its own words
+        ("#Person2# has a cough. #Person1# asks about a medicine for it.", None),  # one grounded word
+    ],
+)
+def test_a_summary_giving_a_speaker_the_others_words_is_rejected(summary, reason):
+    assert summary_defect(summary, SWAP) == reason
 
 
 def test_a_summary_mostly_about_something_else_is_rejected():

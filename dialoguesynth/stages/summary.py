@@ -15,7 +15,8 @@ from .base import Stage, sampled_request
 
 # DialogSum's style: third person, often opening with a speaker tag; no ':' anywhere, so a summary
 # cannot be a turn ('#Person1#: I'm sorry') or a header
-SUMMARY_REGEX = r" (?:#Person[12]#|[A-Z])[^\n:]{10,400}\n"
+_FREE = r" (?:#Person[12]#|[A-Z])[^\n:]{{{least},400}}\n"  # the free summary, ``least`` characters after its opening
+SUMMARY_REGEX = _FREE.format(least=10)
 # summary.openers acts: what a speaker is or has is where a small model invents ('#Person1# is a Russian')
 STATE_WORDS = frozenset({"is", "are", "was", "were", "has", "have", "had"})
 
@@ -29,7 +30,7 @@ def summary_regex(
     He or She for a speaker and They for a pair (a 135M model's second sentence is where it invents:
     '#Person2# is a delivery person')."""
     if not openers:
-        return SUMMARY_REGEX.replace("{10,", f"{{{least},")
+        return _FREE.format(least=least)
     speaker = "(?:#Person[12]#|[A-Z][a-z]+)"
     words = "|".join(re.escape(w) for w in openers if not (pair and w == "and"))
     pair_words = "|".join(re.escape(w) for w in pair or [])

@@ -10,47 +10,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # evaluations/, for provenance
 from provenance import provenance  # noqa: E402
 
-from dialoguesynth.defects import _content_stems  # noqa: E402
-from dialoguesynth.words import stems  # noqa: E402
-
-_TURN = re.compile(r"#(Person[12])#:\s*(.*)")
-# a clause with a speaker tag as its subject: the tag opens the summary or a sentence, or follows "and",
-# "but", "so" or a comma (not "tells #Person2# ...", not "from #Person2#"), and a word other than "and"
-# follows it (its verb), not "#Person1# and #Person2# discuss" (a joint subject); the clause runs to the next
-# tag or stop
-_CLAUSE = re.compile(
-    r"(?:^|[.?!]\s+|,\s+|(?<!#\s)\b(?:and|but|so)\s+)#(Person[12])#\s+(?!and\b|or\b)(\w+)\s+([^.?!#]*)"
-)
-
-
-def speaker_stems(dialogue: str) -> dict[str, set[str]]:
-    said: dict[str, list[str]] = {"Person1": [], "Person2": []}
-    for line in dialogue.splitlines():
-        if m := _TURN.match(line.strip()):
-            said[m.group(1)].append(m.group(2))
-    return {k: stems(" ".join(v)) for k, v in said.items()}
-
-
-def swapped(summary: str, dialogue: str, least: int) -> list[str]:
-    """Clauses whose subject never says any of the clause's grounded content words (≥ least of them),
-    while the other speaker says them all."""
-    own = speaker_stems(dialogue)
-    out = []
-    for m in _CLAUSE.finditer(summary):
-        who, rest = m.group(1), m.group(3)
-        other = "Person2" if who == "Person1" else "Person1"
-        words = _content_stems(rest)
-        found = {w for w in words if w in own[who] or w in own[other]}
-        if len(found) >= least and not (found & own[who]):
-            out.append(m.group(0).strip())
-    return out
+# the clause measure is the quality bar's own (summary_speaker_swap, from quality-v32.patch); at least 3 it
+# is the check, at 1 and 2 looser views of the same thing
+from dialoguesynth.defects import swapped_clauses as swapped  # noqa: E402
 
 
 def rate(rows: list[tuple[str, str, str]], least: int) -> tuple[float, list]:
