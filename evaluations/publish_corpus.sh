@@ -3,22 +3,22 @@
 # generated alone (its time is the cost figure), the downstream benchmark with the scorers beside it
 # (their figures do not depend on speed), then the timed benches alone. ~170 min on 2 cores.
 #
-#   evaluations/publish_corpus.sh NAME [STEP ...]     # STEP: generate score benchmark throughput finetune
+#   evaluations/publish_corpus.sh NAME [STEP ...]     # STEP: generate score benchmark throughput finetune matrix
 #
 # Writes out/quality-NAME (the corpus) and evaluations/results/DATE-{quality,downstream,offensive}-NAME,
 # evaluations/results/checks-calibration.json, the probe instrument, DATE-throughput and the fine-tune
-# step. The READMEs beside the figures are written by a person, after reading the samples.
+# step; with `matrix`, DATE-matrix-NAME (the corpus's first 128 and the three ablations, ~2 h). The READMEs beside the figures are written by a person, after reading the samples.
 # Do not commit or edit tracked files in this checkout while it runs: every figure records the commit
 # (and a dirty tree) when it is written, and a child process imports the package when it starts.
 set -euo pipefail
 
-NAME=${1:?usage: publish_corpus.sh NAME [generate score benchmark throughput finetune]}
+NAME=${1:?usage: publish_corpus.sh NAME [generate score benchmark throughput finetune matrix]}
 shift
-STEPS=${*:-generate score benchmark throughput finetune}
+STEPS=${*:-generate score benchmark throughput finetune}  # matrix only when asked
 for step in $STEPS; do
     case $step in
-    generate | score | benchmark | throughput | finetune) ;;
-    *) echo "publish_corpus.sh: unknown step '$step' (generate score benchmark throughput finetune)" >&2; exit 2 ;;
+    generate | score | benchmark | throughput | finetune | matrix) ;;
+    *) echo "publish_corpus.sh: unknown step '$step' (generate score benchmark throughput finetune matrix)" >&2; exit 2 ;;
     esac
 done
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -115,5 +115,26 @@ if has finetune; then
     "$PY" evaluations/bench_finetune_step.py --steps 2 --no-lora --out evaluations/results/2026-12-04-finetune-step \
         >"$LOG/finetune.log" 2>&1
     say "fine-tune step done"
+fi
+if has matrix; then
+    # issue 14's four rows: the published corpus's first 128 accepted beside the same config without one
+    # layer each, generated as the corpus was (seed 13, no ../shared); the benchmark as D1's, one run
+    say "ablation matrix (alone)"
+    M=$REPO/out/matrix-$NAME
+    MR=$REPO/evaluations/results/$DAY-matrix-$NAME
+    mkdir -p "$M" "$MR"
+    rm -rf "$M/full" && cp -r "$CORPUS" "$M/full"
+    RUN=$(mktemp -d /tmp/matrix-XXXX)
+    for layer in full no-personas no-subtopics no-context; do
+        flag=$([ "$layer" = full ] || echo "--$layer")
+        (cd "$RUN" && "$DS" generate -o "$M/$layer" $flag --accepted 128 --seed 13 --no-progress) >"$LOG/matrix-$layer.log" 2>&1
+        cp "$M/$layer/summary.json" "$MR/corpus-$layer-summary.json"
+        say "matrix corpus $layer: $(grep -o '"accepted": [0-9]*' "$M/$layer/summary.json" | head -1)"
+    done
+    "$DS" benchmark -s "full=$M/full" -s "no personas=$M/no-personas" -s "no subtopics=$M/no-subtopics" \
+        -s "no context=$M/no-context" --real "$DATA/train.jsonl" --test "$DATA/test.jsonl" --seeds 3 \
+        --n-test 100 --out "$LOG/matrix/result" >"$LOG/matrix-benchmark.log" 2>&1
+    cp "$LOG"/matrix/result/{benchmark.json,benchmark.md,predictions.jsonl} "$MR"/
+    say "matrix done"
 fi
 say "all done: $STEPS"
