@@ -7,7 +7,8 @@
 #
 # Writes out/quality-NAME (the corpus) and evaluations/results/DATE-{quality,downstream,offensive}-NAME,
 # evaluations/results/checks-calibration.json, the probe instrument, DATE-throughput and the fine-tune
-# step; with `matrix`, DATE-matrix-NAME (the corpus's first 128 and the three ablations, ~2 h). The READMEs beside the figures are written by a person, after reading the samples.
+# step; with `matrix` (only when asked), DATE-matrix-NAME: the corpus's first 128 and the three ablations,
+# ~2 h. The READMEs beside the figures are written by a person, after reading the samples.
 # Do not commit or edit tracked files in this checkout while it runs: every figure records the commit
 # (and a dirty tree) when it is written, and a child process imports the package when it starts.
 set -euo pipefail
