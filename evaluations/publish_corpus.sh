@@ -7,8 +7,8 @@
 #
 # Writes out/quality-NAME (the corpus) and evaluations/results/DATE-{quality,downstream,offensive}-NAME,
 # evaluations/results/checks-calibration.json, the probe instrument, DATE-throughput and the fine-tune
-# step; with `matrix` (only when asked), DATE-matrix-NAME: the corpus's first 128 and the three ablations,
-# ~2 h. The READMEs beside the figures are written by a person, after reading the samples.
+# step; with `matrix` (only when asked), DATE-matrix-NAME: the corpus's first 128 and its four ablations,
+# ~2.5 h. The READMEs beside the figures are written by a person, after reading the samples.
 # Do not commit or edit tracked files in this checkout while it runs: every figure records the commit
 # (and a dirty tree) when it is written, and a child process imports the package when it starts.
 set -euo pipefail
@@ -118,24 +118,21 @@ if has finetune; then
     say "fine-tune step done"
 fi
 if has matrix; then
-    # issue 14's four rows: the published corpus's first 128 accepted beside the same config without one
-    # layer each, generated as the corpus was (seed 13, no ../shared); the benchmark as D1's, one run
+    # issue 14's ablation rows through the CLI's own `benchmark --matrix`: the full corpus and each ablation
+    # generated from one config (the published corpus's: seed 13, here 128 accepted each; its hash is the
+    # corpus's), from a folder with no ../shared as the corpus was, then one benchmark as D1's. `full` starts
+    # as a copy of the published corpus, so its run resumes and exports the corpus's first 128.
     say "ablation matrix (alone)"
-    M=$REPO/out/matrix-$NAME
     MR=$REPO/evaluations/results/$DAY-matrix-$NAME
-    mkdir -p "$M" "$MR"
-    rm -rf "$M/full" && cp -r "$CORPUS" "$M/full"
+    OUT=$LOG/matrix/result
     RUN=$(mktemp -d /tmp/matrix-XXXX)
-    for layer in full no-personas no-subtopics no-context; do
-        flag=$([ "$layer" = full ] || echo "--$layer")
-        (cd "$RUN" && "$DS" generate -o "$M/$layer" $flag --accepted 128 --seed 13 --no-progress) >"$LOG/matrix-$layer.log" 2>&1
-        cp "$M/$layer/summary.json" "$MR/corpus-$layer-summary.json"
-        say "matrix corpus $layer: $(grep -o '"accepted": [0-9]*' "$M/$layer/summary.json" | head -1)"
-    done
-    "$DS" benchmark -s "full=$M/full" -s "no personas=$M/no-personas" -s "no subtopics=$M/no-subtopics" \
-        -s "no context=$M/no-context" --real "$DATA/train.jsonl" --test "$DATA/test.jsonl" --seeds 3 \
-        --n-test 100 --out "$LOG/matrix/result" >"$LOG/matrix-benchmark.log" 2>&1
-    cp "$LOG"/matrix/result/{benchmark.json,benchmark.md,predictions.jsonl} "$MR"/
+    printf 'seed: 13\nnum_dialogues: 384\nrun:\n  accepted: 128\n' >"$RUN/matrix.yaml"  # = generate --accepted 128 --seed 13
+    mkdir -p "$MR" "$OUT/corpora"
+    rm -rf "$OUT/corpora/full" && cp -r "$CORPUS" "$OUT/corpora/full"
+    (cd "$RUN" && "$DS" benchmark --matrix "$RUN/matrix.yaml" --real "$DATA/train.jsonl" --test "$DATA/test.jsonl" \
+        --seeds 3 --n-test 100 --out "$OUT") >"$LOG/matrix.log" 2>&1
+    for c in "$OUT"/corpora/*/; do cp "$c/summary.json" "$MR/corpus-$(basename "$c")-summary.json"; done
+    cp "$OUT"/{benchmark.json,benchmark.md,predictions.jsonl} "$MR"/
     say "matrix done"
 fi
 say "all done: $STEPS"
