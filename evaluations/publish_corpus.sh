@@ -3,7 +3,7 @@
 # generated alone (its time is the cost figure), the downstream benchmark with the scorers beside it
 # (their figures do not depend on speed), then the timed benches alone. ~170 min on 2 cores.
 #
-#   evaluations/publish_corpus.sh NAME [STEP ...]     # STEP: generate score benchmark throughput finetune matrix
+#   evaluations/publish_corpus.sh NAME [STEP ...]     # STEP: see STEP_NAMES below
 #
 # Writes out/quality-NAME (the corpus) and evaluations/results/DATE-{quality,downstream,offensive}-NAME,
 # evaluations/results/checks-calibration.json, the probe instrument, DATE-throughput and the fine-tune
@@ -13,14 +13,15 @@
 # (and a dirty tree) when it is written, and a child process imports the package when it starts.
 set -euo pipefail
 
-NAME=${1:?usage: publish_corpus.sh NAME [generate score benchmark throughput finetune matrix]}
+STEP_NAMES="generate score benchmark throughput finetune matrix"  # the one list of steps
+NAME=${1:?usage: publish_corpus.sh NAME [STEP ...], STEP one of: $STEP_NAMES}
 shift
 STEPS=${*:-generate score benchmark throughput finetune}  # matrix only when asked
 for step in $STEPS; do
-    case $step in
-    generate | score | benchmark | throughput | finetune | matrix) ;;
-    *) echo "publish_corpus.sh: unknown step '$step' (generate score benchmark throughput finetune matrix)" >&2; exit 2 ;;
-    esac
+    if [[ " $STEP_NAMES " != *" $step "* ]]; then
+        echo "publish_corpus.sh: unknown step '$step' ($STEP_NAMES)" >&2
+        exit 2
+    fi
 done
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 PY=$REPO/.venv/bin/python
