@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from .parsing import parse_dialogue
 from .spec import ConversationSpec, Turn
 from .words import BARE_CONTRACTIONS, given_names, nonwords, rare_short_words, stems, stray_pieces, unknown_words
 
@@ -248,11 +249,14 @@ _LONE_NUMBER = re.compile(r"(?<![0-9])(?<!\b[Nn]o)[.!?,]\s\d{1,2}[.!?](?=\s|$)")
 # chat, so unknown_words does not see them ('ik don't like the news. ik can't get on.': 5 of quality-v31's
 # 400 dialogues). 'lol' is not here: the text-message medium asks for it (contexts/realisation.yaml).
 CHAT_SHORTHAND = frozenset("ik idk ikr btw imo tbh smh lmao brb plz cuz coz".split())
+# 'u' for 'you', lower case and alone ('thank u', 'can u just...'): 3 of DialogSum train's 12,460 dialogues
+# ('Where r u going?'), 3 of quality-v32's 400; not 'U.S.', 'U-turn' or a capital 'U'
+_LONE_U = re.compile(r"(?<![A-Za-z'.-])u(?![A-Za-z'.-])")
 
 
 def chat_shorthand(turn: Turn) -> bool:
-    """A turn with a word of CHAT_SHORTHAND ('ik wow.. ik wow')."""
-    return any(w in CHAT_SHORTHAND for w in _words(turn.text))
+    """A turn with a word of CHAT_SHORTHAND ('ik wow.. ik wow') or a lone 'u' ('thank u')."""
+    return bool(_LONE_U.search(turn.text)) or any(w in CHAT_SHORTHAND for w in _words(turn.text))
 
 
 def lone_number(turn: Turn) -> bool:
@@ -590,7 +594,6 @@ def summary_defect(summary: str, dialogue: str, exemplar_summaries: Sequence[str
     return None
 
 
-_SPEAKER_TURN = re.compile(r"^\s*#(Person[12])#:\s*(.*)$", re.M)
 # a clause with a speaker tag as its subject: the tag opens the summary or a sentence, or follows "and",
 # "but", "so" or a comma (not "tells #Person2# ...", not "from #Person2#", not the joint "#Person1# and
 # #Person2#"); its verb is the word after the tag; the clause runs to the next tag or stop
@@ -609,8 +612,9 @@ def swapped_clauses(summary: str, dialogue: str, least: int = SWAPPED) -> list[s
     the side effects of a medicine' where Person2 says 'I wanted to ask you about the side effects of a
     medicine')."""
     said: dict[str, list[str]] = {"Person1": [], "Person2": []}
-    for who, text in _SPEAKER_TURN.findall(dialogue):
-        said[who].append(text)
+    for t in parse_dialogue(dialogue, opener="")[0]:
+        if (who := t.speaker.strip("#")) in said:  # a third speaker's turns belong to neither
+            said[who].append(t.text)
     own = {who: stems(" ".join(texts)) for who, texts in said.items()}
     out = []
     for m in _SUBJECT_CLAUSE.finditer(summary):

@@ -1,5 +1,6 @@
-"""The coherence gap of corpora with and without one turn (default: turn 2, the one that names the
-subtopic): whether a change in the figure comes from that turn alone or from the rest of the dialogue.
+"""The coherence gap of corpora with and without one turn (default: turn 1, the one that names the
+subtopic since quality-v34; turn 2 before it, turn 3 in quality-v33): whether a change in the figure comes
+from that turn alone or from the rest of the dialogue.
 
     .venv/bin/python evaluations/coherence_cut.py out/quality-v12 out/quality-v13 --out DIR/coherence_cut.json
 """
@@ -22,7 +23,7 @@ from dialoguesynth.sampling.exemplars import load_reference
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("corpora", type=Path, nargs="+", help="dataset folders with dialogues.jsonl")
-    ap.add_argument("--drop-turn", type=int, default=2, help="1-based turn to remove (default 2)")
+    ap.add_argument("--drop-turn", type=int, default=1, help="1-based turn to remove (default 1)")
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args()
     result: dict = {**provenance(), "dropped_turn": args.drop_turn, "corpora": {}}

@@ -205,6 +205,11 @@ OK = (
             "#Person2#: Oh.\n#Person1#: Yes.\n#Person2#: Fine.",
             "chat_shorthand",
         ),
+        (  # seen in quality-v32 (s13-000031): 'u' for 'you'
+            "#Person1#: I'm so excited.\n#Person2#: So, um, thank u, I have a great wife.\n"
+            "#Person1#: Oh.\n#Person2#: Yes.",
+            "chat_shorthand",
+        ),
     ],
 )
 def test_defects_are_rejected(dialogue, reason):
@@ -250,6 +255,9 @@ def test_a_plain_dialogue_passes():
         "#Person1#: Wow! It's . . . great.\n#Person2#: Thanks."
     )
     assert dialogue_defect(turns(trailing), None, None) is None
+    # a 'U' that is no 'you' passes: a country, a turn, a letter
+    letters = "#Person1#: Back to the U.S.?\n#Person2#: Yes, after a U-turn.\n#Person1#: Spell it.\n#Person2#: U, N."
+    assert dialogue_defect(turns(letters), None, None) is None
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,9 @@ class Slot(BaseModel):
     # lead: no turn of its own; only a value the field's own slots did not place, in front of the first
     # turn from `from` another field took (a 4-turn spec has no free turn for its register)
     lead: bool = False
+    # once: only a value no earlier slot placed (a call's greeting that led the topic turn is not said again;
+    # with the topic off, the greeting takes its own turn)
+    once: bool = False
 
     @property
     def spec_field(self) -> str:
@@ -103,7 +106,7 @@ def turn_openers(
             continue
         for value in _values(spec, field):
             phrases = catalog.phrases.get(slot.field, {}).get(value)
-            if not phrases or (slot.lead and (field, value) in placed):
+            if not phrases or ((slot.lead or slot.once) and (field, value) in placed):
                 continue
             k, done = (slot.from_ if slot.from_ >= 0 else max(n + slot.from_, 0)), 0
             while k < n and done < slot.times:
