@@ -564,3 +564,36 @@ def test_no_context_ablation_realises_no_context_phrases(cfg_factory):
             openers = turn_openers(spec, cfg, gen.pool)
             found += sum(bool(set(p) & context_phrases) for k, p in openers.items() if k > 0)
         assert (found > 0) == enabled
+
+
+def test_a_once_slot_skips_a_value_an_earlier_slot_placed(cfg_factory):
+    """`once: true`: the greeting that led the topic turn is not said again in a turn of its own; with
+    the topic off nothing led it, so it takes the first turn. Without the flag it would be said twice."""
+    from dialoguesynth.pipeline import Generator
+    from dialoguesynth.stages.realise import RealisationCatalog, turn_openers
+
+    def catalog(once: bool) -> RealisationCatalog:
+        return RealisationCatalog(
+            choices=1,
+            slots=[
+                {"field": "topic", "of": "subtopic", "speaker": 1, "from": 0},
+                {"field": "medium_lead", "of": "medium", "speaker": 1, "from": 0, "lead": True},
+                {"field": "medium", "speaker": 1, "from": 0, "once": once},
+            ],
+            phrases={
+                "topic": {"*": ["So, about {subtopic}"]},
+                "medium_lead": {"phone call": ["Hi, thanks for calling."]},
+                "medium": {"phone call": ["Hello, this is"]},
+            },
+        )
+
+    spec = next(
+        s
+        for s in Generator(cfg_factory(num_dialogues=40, topics__expand=False), progress=False).specs(n=40)
+        if s.context.medium == "phone call" and s.context.target_turns >= 4
+    )
+    (first,) = turn_openers(spec, catalog(once=True))[0]
+    assert first.startswith("Hi, thanks for calling. So, about ")
+    assert turn_openers(spec, catalog(once=True)).keys() == {0}  # the greeting once, in front of the topic
+    assert turn_openers(spec, catalog(once=False))[2] == ["Hello, this is"]  # without the flag: said again
+    assert turn_openers(spec, catalog(once=True), topic=False) == {0: ["Hello, this is"]}  # nothing led it
