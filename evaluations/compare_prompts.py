@@ -91,6 +91,11 @@ ARMS = {
     "v3 + min_p 0.1 at temperature 1.0": {"prompt_version": "v3", "render__min_p": 0.1, "render__temperature": 1.0},
     "v3 + min_p 0.1 at temperature 1.3": {"prompt_version": "v3", "render__min_p": 0.1, "render__temperature": 1.3},
     "v3, batches of 8": {"prompt_version": "v3", "run__batch_size": 8},
+    # quality-v34's turns after a forced question opener follow the turn before least (opener_coherence.py)
+    "v3, no question openers": {
+        "prompt_version": "v3",
+        "context__catalog_dir": str(HERE / "history" / "2026-12-07-question-openers-cost" / "contexts-no-questions"),
+    },
 }
 
 
