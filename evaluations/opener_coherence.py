@@ -88,6 +88,8 @@ def main() -> None:
         records, _ = read_rows(args.corpus / "run" / "records.jsonl", Record)
         if not records:
             raise ConfigError(f"{args.corpus}: no run/records.jsonl records (a dialoguesynth output folder?)")
+        if not (args.corpus / "dialogues.jsonl").is_file():
+            raise ConfigError(f"{args.corpus}: no dialogues.jsonl (the run was not exported?)")
         from dialoguesynth.sampling.exemplars import load_reference
 
         dev = [turns_of(r.dialogue) for r in load_reference(args.data_dir / "dev.jsonl")]
