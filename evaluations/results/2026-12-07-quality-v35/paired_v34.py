@@ -38,10 +38,15 @@ def main() -> None:
     ap.add_argument("new", type=Path)
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args()
+    for p in (args.old, args.new):
+        if not (p / "dialogues.jsonl").is_file():
+            sys.exit(f"paired: {p}: no dialogues.jsonl (a dialoguesynth output folder?)")
     read = lambda p: {r["id"]: r["dialogue"] for r in map(json.loads, open(p / "dialogues.jsonl"))}  # noqa: E731
     old, new = read(args.old), read(args.new)
     both = sorted(set(old) & set(new))
     changed = [i for i in both if old[i] != new[i]]
+    if not changed:
+        sys.exit(f"paired: {args.old} and {args.new} share no accepted spec whose text differs")
     g_old, g_new = gaps([old[i] for i in changed]), gaps([new[i] for i in changed])
     d = np.array([b - a for a, b in zip(g_old, g_new) if a is not None and b is not None])
     rng = np.random.default_rng(0)
