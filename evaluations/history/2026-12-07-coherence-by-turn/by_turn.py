@@ -1,7 +1,8 @@
 """Where in a dialogue replies stop following the turn before: the coherence gap of each adjacent pair
 (turn k-1, turn k), as `evaluate`'s coherence counts it (whole turns, forced phrases kept), grouped by k,
 over dialogues of at least --min-turns turns (so every position has the same dialogues), and at each
-position split by the slot whose phrase turn k opens with (`opener_coherence.owner`). DialogSum dev beside.
+position split by the slot whose phrase turn k opens with (`opener_coherence.owner`); and turn 3's pair over
+every dialogue of four turns or more, split by the slots of turns 2 and 3. DialogSum dev beside.
 
     PYTHONPATH=.:evaluations .venv/bin/python evaluations/history/2026-12-07-coherence-by-turn/by_turn.py \
         out/quality-v35 --data-dir ../shared/data/dialogsum --out DIR/by_turn-v35.json [--contexts FOLDER]
@@ -57,6 +58,16 @@ def main() -> None:
         # turn k (0-based) is position k+1; positions past --positions are grouped as "later"
         pos.append([f"{k + 1:02d}" if k < args.positions else "later" for k in range(len(ts))])
         slot.append([f"{k + 1:02d} {owner(ops[k][0], r.spec, cat) if k in ops else FREE}" for k in range(len(ts))])
+    # turn 3 against turn 2 over every dialogue of 4+ turns, by what opened turns 2 and 3
+    third, third_labels = [], []
+    for r in records:
+        ts = turns_of(r.dialogue)
+        if r.spec.id not in accepted or len(ts) < 4:
+            continue
+        ops = turn_openers(r.spec, cat)
+        s2, s3 = (owner(ops[k][0], r.spec, cat) if k in ops else FREE for k in (1, 2))
+        third.append(ts)
+        third_labels.append(["-", "-", f"turn 2 {s2}, turn 3 {s3}"] + ["-"] * (len(ts) - 3))
     real = [ts for ts in dev if len(ts) >= args.min_turns]
     real_pos = [[f"{k + 1:02d}" if k < args.positions else "later" for k in range(len(ts))] for ts in real]
     strip = lambda g: {k: v for k, v in g.items() if not k.startswith("all ")}  # noqa: E731
@@ -68,6 +79,9 @@ def main() -> None:
         "by_position": table(strip(pair_gaps(turns, pos))),
         "by_position_and_slot": {
             k: v for k, v in table(strip(pair_gaps(turns, slot))).items() if int(k[:2]) <= args.positions
+        },
+        "turn_3_by_slots_of_turns_2_and_3": {
+            k: v for k, v in table(strip(pair_gaps(third, third_labels))).items() if k != "-"
         },
         "dialogsum_dev": {"dialogues": len(real), "by_position": table(strip(pair_gaps(real, real_pos)))},
     }
