@@ -48,28 +48,28 @@ def main() -> None:
     except ConfigError as e:
         sys.exit(f"by_turn: {e}")
     accepted = {json.loads(line)["id"] for line in (args.corpus / "dialogues.jsonl").open()}
-    turns, pos, slot = [], [], []
+
+    def positions(n: int) -> list[str]:
+        """Turn k (0-based) is position k+1; positions past --positions are grouped as "later"."""
+        return [f"{k + 1:02d}" if k < args.positions else "later" for k in range(n)]
+
+    turns, pos, slot = [], [], []  # dialogues of --min-turns or more
+    third, third_labels = [], []  # every dialogue of 4+ turns: turn 3 by what opened turns 2 and 3
     for r in records:
         ts = turns_of(r.dialogue)
-        if r.spec.id not in accepted or len(ts) < args.min_turns:
+        if r.spec.id not in accepted or len(ts) < min(4, args.min_turns):
             continue
         ops = turn_openers(r.spec, cat)
-        turns.append(ts)
-        # turn k (0-based) is position k+1; positions past --positions are grouped as "later"
-        pos.append([f"{k + 1:02d}" if k < args.positions else "later" for k in range(len(ts))])
-        slot.append([f"{k + 1:02d} {owner(ops[k][0], r.spec, cat) if k in ops else FREE}" for k in range(len(ts))])
-    # turn 3 against turn 2 over every dialogue of 4+ turns, by what opened turns 2 and 3
-    third, third_labels = [], []
-    for r in records:
-        ts = turns_of(r.dialogue)
-        if r.spec.id not in accepted or len(ts) < 4:
-            continue
-        ops = turn_openers(r.spec, cat)
-        s2, s3 = (owner(ops[k][0], r.spec, cat) if k in ops else FREE for k in (1, 2))
-        third.append(ts)
-        third_labels.append(["-", "-", f"turn 2 {s2}, turn 3 {s3}"] + ["-"] * (len(ts) - 3))
+        owners = [owner(ops[k][0], r.spec, cat) if k in ops else FREE for k in range(len(ts))]
+        if len(ts) >= 4:
+            third.append(ts)
+            third_labels.append(["-", "-", f"turn 2 {owners[1]}, turn 3 {owners[2]}"] + ["-"] * (len(ts) - 3))
+        if len(ts) >= args.min_turns:
+            turns.append(ts)
+            pos.append(positions(len(ts)))
+            slot.append([f"{k + 1:02d} {o}" for k, o in enumerate(owners)])
     real = [ts for ts in dev if len(ts) >= args.min_turns]
-    real_pos = [[f"{k + 1:02d}" if k < args.positions else "later" for k in range(len(ts))] for ts in real]
+    real_pos = [positions(len(ts)) for ts in real]
     strip = lambda g: {k: v for k, v in g.items() if not k.startswith("all ")}  # noqa: E731
     result = {
         **provenance(),
