@@ -22,9 +22,9 @@ from provenance import provenance
 
 from dialoguesynth.errors import ConfigError
 from dialoguesynth.evaluate.data import turns_of
-from dialoguesynth.evaluate.layers import embed
+from dialoguesynth.evaluate.layers import pair_gaps
 from dialoguesynth.spec import ConversationSpec, Record
-from dialoguesynth.stages.realise import RealisationCatalog, _named, load_realisation, turn_openers
+from dialoguesynth.stages.realise import RealisationCatalog, load_realisation, named, turn_openers
 from dialoguesynth.store import read_rows
 
 FREE = "free"
@@ -36,7 +36,7 @@ def owner(opener: str, spec: ConversationSpec, cat: RealisationCatalog) -> str:
     for field, values in cat.phrases.items():
         for phrases in values.values():
             for q in phrases:
-                q = _named(q, spec.context.subtopic)
+                q = named(q, spec.context.subtopic)
                 if (opener == q or opener.endswith(" " + q)) and len(q) > size:
                     best, size = field, len(q)
     return best
@@ -50,21 +50,13 @@ def body(turn: str, openers: list[str]) -> str:
     return turn
 
 
-def pair_gaps(turns: list[list[str]], labels: list[list[str]]) -> dict[str, list[float]]:
-    """Label of turn k → the gaps of pairs (k-1, k), over dialogues of three turns or more."""
-    emb = embed([t for ts in turns for t in ts])
+def by_label(turns: list[list[str]], labels: list[list[str]]) -> dict[str, list[float]]:
+    """Label of turn k → the gaps of pairs (k-1, k) (`layers.pair_gaps`), over dialogues of three turns or more."""
     out: dict[str, list[float]] = defaultdict(list)
-    k = 0
-    for ts, ls in zip(turns, labels):
-        e, n = emb[k : k + len(ts)], len(ts)
-        k += n
-        if n < 3:
-            continue
-        s = e @ e.T
-        far = float(np.mean([s[i, j] for i in range(n) for j in range(i + 2, n)]))
-        for t in range(1, n):
-            out[ls[t]].append(float(s[t - 1, t]) - far)
-            out["all forced" if ls[t] != FREE else "all free"].append(float(s[t - 1, t]) - far)
+    for gaps, ls in zip(pair_gaps(turns), labels):
+        for label, g in zip(ls[1:], gaps or []):
+            out[label].append(g)
+            out["all forced" if label != FREE else "all free"].append(g)
     return out
 
 
@@ -108,8 +100,8 @@ def main() -> None:
         **provenance(),
         "corpus": args.corpus.name,
         "dialogues": len(turns),
-        "by_opener": table(pair_gaps(turns, labels)),
-        "dialogsum_dev": table(pair_gaps(dev, [[FREE] * len(ts) for ts in dev])),
+        "by_opener": table(by_label(turns, labels)),
+        "dialogsum_dev": table(by_label(dev, [[FREE] * len(ts) for ts in dev])),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1))

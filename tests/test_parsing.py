@@ -124,7 +124,7 @@ def _ends_in(opener: str, phrases: list[str]) -> bool:
 
 def _named(subtopic: str) -> str:
     """How a topic phrase names a subtopic: "asking about a refund" as "a refund"."""
-    from dialoguesynth.stages.realise import _named as named
+    from dialoguesynth.stages.realise import named
 
     return named("about {subtopic}", subtopic).removeprefix("about ")
 

@@ -210,6 +210,24 @@ OK = (
             "#Person1#: Oh.\n#Person2#: Yes.",
             "chat_shorthand",
         ),
+        (  # seen in quality-v36 (s13-000634, s13-000416): brackets between letters
+            "#Person1#: I am looking to discuss how to finda)e)s.\n#Person2#: Oh.\n#Person1#: Yes.\n#Person2#: Fine.",
+            "bracket_in_word",
+        ),
+        (
+            "#Person1#: It's:)so)I've seen it.\n#Person2#: Oh.\n#Person1#: Yes.\n#Person2#: Fine.",
+            "bracket_in_word",
+        ),
+        (  # seen in quality-v35 and v36: a contraction glued to the next word
+            "#Person1#: You could hand over what you don'twant.\n#Person2#: Oh.\n#Person1#: Yes.\n#Person2#: Fine.",
+            "glued_contraction",
+        ),
+        (  # seen in quality-v36 (s13-000416): a turn parrots the one before
+            "#Person1#: Let's talk about your new hobby.\n"
+            "#Person2#: Um, you're a bit of a pro to share your own story.\n#Person1#: I have one.\n"
+            "#Person2#: Uh, you're a bit of a pro to share your own story, you know.",
+            "run_said_again",
+        ),
     ],
 )
 def test_defects_are_rejected(dialogue, reason):
@@ -222,6 +240,12 @@ def test_a_plain_dialogue_passes():
     assert dialogue_defect(turns(card + "#Person1#: Thanks.\n#Person2#: Sure."), None, None) is None
     no = "#Person1#: Did you take it?\n#Person2#: No, no, no. Not me, I swear...\n#Person1#: Fine.\n#Person2#: Sure."
     assert dialogue_defect(turns(no), None, None) is None
+    # a list in brackets, the do's and don'ts, and seven words said again are real speech
+    aside = (
+        "#Person1#: The rules (all of them) are strict.\n#Person2#: Tell me the do's and don'ts.\n"
+        "#Person1#: I would like a cup of hot tea.\n#Person2#: You would like a cup of hot tea?"
+    )
+    assert dialogue_defect(turns(aside), None, None) is None
     # DialogSum's own short words, units and clitics written apart pass
     short = (
         "#Person1#: Is it ok if we go at 9 a. m?\n#Person2#: Oh, it ' s 5 km, so I'm up at 7 am.\n"
@@ -283,6 +307,11 @@ def test_a_plain_dialogue_passes():
         (  # two sentences that share words but say different things
             "#Person2# wants to return a jacket. #Person1# asks for the jacket's receipt and a reason.",
             None,
+        ),
+        (  # seen in quality-v35 and v36: a run of five words said twice in different sentences
+            "#Person2# wants to return a jacket, and #Person1# asks for the receipt. "
+            "#Person2# says the jacket is too big, and #Person1# asks for the receipt.",
+            "summary_run_repeated",
         ),
         ("#Person1# and #Person2# talk about the jacket. They", "summary_cut_off"),  # seen in stop 6
         ("#Person2# wants to return a big, special,", "summary_cut_off"),

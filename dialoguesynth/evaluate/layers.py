@@ -22,17 +22,8 @@ def coherence(dialogues: list[str], seed: int = 0) -> dict:
     """Adjacency gap: mean MiniLM cosine of adjacent turns minus that of turns two or more apart,
     per dialogue. Real DialogSum dev: +0.078; its turns shuffled: -0.003; every reply taken from
     another dialogue: -0.102 (tests/test_layers.py checks both directions)."""
-    turns = [turns_of(d) for d in dialogues]
-    flat = [t for ts in turns for t in ts]
-    emb = embed(flat) if flat else np.zeros((0, 384))
-    gaps, k = [], 0
-    for ts in turns:
-        e = emb[k : k + len(ts)]
-        k += len(ts)
-        if len(ts) >= 3:
-            gaps.append(adjacency_gap(e))
-    g = np.array(gaps)
-    lo, hi = _bootstrap(g, seed)
+    g = np.array([x for x in dialogue_gaps([turns_of(d) for d in dialogues]) if x is not None])
+    lo, hi = bootstrap(g, seed)
     return {
         "adjacency_gap": round(float(g.mean()), 4) if len(g) else None,
         "ci95": [lo, hi],
@@ -41,12 +32,35 @@ def coherence(dialogues: list[str], seed: int = 0) -> dict:
     }
 
 
+def pair_gaps(turns: list[list[str]]) -> list[list[float] | None]:
+    """Each dialogue's gap per adjacent pair (turn k-1, turn k), k >= 1, all turns embedded in one call;
+    None for a dialogue under three turns. The one place the gap is computed: `coherence`,
+    `evaluations/paired_gap.py` and `evaluations/opener_coherence.py` read it from here."""
+    flat = [t for ts in turns for t in ts]
+    emb = embed(flat) if flat else np.zeros((0, 384))
+    out, k = [], 0
+    for ts in turns:
+        out.append(gaps_of(emb[k : k + len(ts)]) if len(ts) >= 3 else None)
+        k += len(ts)
+    return out
+
+
+def dialogue_gaps(turns: list[list[str]]) -> list[float | None]:
+    """Each dialogue's adjacency gap (the mean of its pair gaps), None under three turns."""
+    return [float(np.mean(p)) if p else None for p in pair_gaps(turns)]
+
+
+def gaps_of(e: np.ndarray) -> list[float]:
+    """Pair gaps from one dialogue's unit-norm turn embeddings (three turns or more): cosine of turns
+    k-1 and k minus the dialogue's mean cosine of turns two or more apart."""
+    n, s = len(e), e @ e.T
+    far = np.mean([s[i, j] for i in range(n) for j in range(i + 2, n)])
+    return [float(s[k - 1, k] - far) for k in range(1, n)]
+
+
 def adjacency_gap(e: np.ndarray) -> float:
     """One dialogue's gap from its unit-norm turn embeddings (three turns or more)."""
-    n, s = len(e), e @ e.T
-    adj = np.mean([s[i, i + 1] for i in range(n - 1)])
-    far = np.mean([s[i, j] for i in range(n) for j in range(i + 2, n)])
-    return float(adj - far)
+    return float(np.mean(gaps_of(e)))
 
 
 def on_topic(dialogue_emb: np.ndarray, subtopics: list[str], seed: int = 0) -> dict:
@@ -210,7 +224,8 @@ def copies(dialogues: list[str], reference: list[str], bound: float) -> dict:
     }
 
 
-def _bootstrap(x: np.ndarray, seed: int, n: int = 1000) -> tuple[float | None, float | None]:
+def bootstrap(x: np.ndarray, seed: int, n: int = 1000) -> tuple[float | None, float | None]:
+    """A 95 % percentile interval of the mean of ``x`` over ``n`` resamples (None under two values)."""
     if len(x) < 2:
         return None, None
     rng = np.random.default_rng(seed)

@@ -117,7 +117,7 @@ def turn_openers(
                     led.add(k)
                 elif not slot.lead and fits and k not in taken:
                     drawn = rng.sample(phrases, min(slot.choices or catalog.choices, len(phrases)))
-                    taken[k] = [_named(p, spec.context.subtopic) for p in drawn]
+                    taken[k] = [named(p, spec.context.subtopic) for p in drawn]
                     owner[k] = field
                 else:
                     k += 1
@@ -136,7 +136,7 @@ def _lead(a: str, b: str) -> str:
     return f"{a} {b}" if a[-1] in ".?!" else f"{a}. {b}"
 
 
-def _named(phrase: str, subtopic: str) -> str:
+def named(phrase: str, subtopic: str) -> str:
     """The phrase with its subtopic: "about asking about a refund" says "about a refund" (45 of
     quality-v22's 400 dialogues said "about asking about")."""
     if "about {subtopic}" in phrase:

@@ -1,9 +1,9 @@
-"""quality-v35 against quality-v34 on the same specs: the render is seeded per spec, so a spec both accepted
-with identical text had no question opener placed; the rest differ by the question slot alone. Per-dialogue
-coherence gap (`layers.adjacency_gap`), paired, with a bootstrap interval of the mean difference.
+"""Two corpora of the same config and seed, paired on the specs both accepted: the render is seeded per
+spec, so a spec whose text is identical in both was not touched by the change between them, and the rest
+differ by that change alone. Per-dialogue coherence gap (`layers.dialogue_gaps`), paired, with a bootstrap
+interval of the mean difference (`layers.bootstrap`).
 
-    .venv/bin/python evaluations/results/2026-12-07-quality-v35/paired_v34.py out/quality-v34 out/quality-v35 \
-        --out evaluations/results/2026-12-07-quality-v35/paired_v34.json
+    .venv/bin/python evaluations/paired_gap.py out/quality-OLD out/quality-NEW --out DIR/paired_OLD.json
 """
 
 from __future__ import annotations
@@ -14,22 +14,14 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from provenance import provenance
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # evaluations/, for provenance
-from provenance import provenance  # noqa: E402
-
-from dialoguesynth.evaluate.data import turns_of  # noqa: E402
-from dialoguesynth.evaluate.layers import adjacency_gap, embed  # noqa: E402
+from dialoguesynth.evaluate.data import turns_of
+from dialoguesynth.evaluate.layers import bootstrap, dialogue_gaps
 
 
 def gaps(dialogues: list[str]) -> list[float | None]:
-    turns = [turns_of(d) for d in dialogues]
-    emb = embed([t for ts in turns for t in ts])
-    out, k = [], 0
-    for ts in turns:
-        out.append(adjacency_gap(emb[k : k + len(ts)]) if len(ts) >= 3 else None)
-        k += len(ts)
-    return out
+    return dialogue_gaps([turns_of(d) for d in dialogues])
 
 
 def main() -> None:
@@ -40,17 +32,16 @@ def main() -> None:
     args = ap.parse_args()
     for p in (args.old, args.new):
         if not (p / "dialogues.jsonl").is_file():
-            sys.exit(f"paired: {p}: no dialogues.jsonl (a dialoguesynth output folder?)")
+            sys.exit(f"paired_gap: {p}: no dialogues.jsonl (a dialoguesynth output folder?)")
     read = lambda p: {r["id"]: r["dialogue"] for r in map(json.loads, open(p / "dialogues.jsonl"))}  # noqa: E731
     old, new = read(args.old), read(args.new)
     both = sorted(set(old) & set(new))
     changed = [i for i in both if old[i] != new[i]]
     if not changed:
-        sys.exit(f"paired: {args.old} and {args.new} share no accepted spec whose text differs")
+        sys.exit(f"paired_gap: {args.old} and {args.new} share no accepted spec whose text differs")
     g_old, g_new = gaps([old[i] for i in changed]), gaps([new[i] for i in changed])
     d = np.array([b - a for a, b in zip(g_old, g_new) if a is not None and b is not None])
-    rng = np.random.default_rng(0)
-    boot = [rng.choice(d, len(d)).mean() for _ in range(2000)]
+    lo, hi = bootstrap(d, 0)
     q = lambda t: sum("?" in x for r in t for x in turns_of(r)) / sum(len(turns_of(r)) for r in t)  # noqa: E731
     result = {
         **provenance(),
@@ -63,7 +54,7 @@ def main() -> None:
         "gap_old": round(float(np.mean([g for g in g_old if g is not None])), 4),
         "gap_new": round(float(np.mean([g for g in g_new if g is not None])), 4),
         "mean_difference": round(float(d.mean()), 4),
-        "ci95": [round(float(np.percentile(boot, 2.5)), 4), round(float(np.percentile(boot, 97.5)), 4)],
+        "ci95": [lo, hi],
         "share_new_higher": round(float((d > 0).mean()), 3),
         "turns_with_a_question": {k: round(q([c[i] for i in changed]), 4) for k, c in (("old", old), ("new", new))},
     }
