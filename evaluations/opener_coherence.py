@@ -50,6 +50,15 @@ def body(turn: str, openers: list[str]) -> str:
     return turn
 
 
+def turn_labels(record: Record, cat: RealisationCatalog) -> tuple[list[str], list[str], list[list[str]]]:
+    """A record's turns, the field whose phrase opens each (`owner`, or `free`), and the phrases each was
+    made to open with (`turn_openers`; [] for a free turn)."""
+    ops = turn_openers(record.spec, cat)
+    ts = turns_of(record.dialogue)
+    forced = [ops.get(k, []) for k in range(len(ts))]
+    return ts, [owner(f[0], record.spec, cat) if f else FREE for f in forced], forced
+
+
 def by_label(turns: list[list[str]], labels: list[list[str]]) -> dict[str, list[float]]:
     """Label of turn k → the gaps of pairs (k-1, k) (`layers.pair_gaps`), over dialogues of three turns or more."""
     out: dict[str, list[float]] = defaultdict(list)
@@ -92,10 +101,9 @@ def main() -> None:
     for r in records:
         if r.spec.id not in accepted:
             continue
-        ops = turn_openers(r.spec, cat)
-        ts = turns_of(r.dialogue)
-        turns.append([body(t, ops.get(k, [])) for k, t in enumerate(ts)])
-        labels.append([owner(ops[k][0], r.spec, cat) if k in ops else FREE for k in range(len(ts))])
+        ts, ls, forced = turn_labels(r, cat)
+        turns.append([body(t, f) for t, f in zip(ts, forced)])
+        labels.append(ls)
     result = {
         **provenance(),
         "corpus": args.corpus.name,

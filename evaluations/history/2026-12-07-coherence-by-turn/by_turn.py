@@ -1,7 +1,7 @@
 """Where in a dialogue replies stop following the turn before: the coherence gap of each adjacent pair
 (turn k-1, turn k), as `evaluate`'s coherence counts it (whole turns, forced phrases kept), grouped by k,
 over dialogues of at least --min-turns turns (so every position has the same dialogues), and at each
-position split by the slot whose phrase turn k opens with (`opener_coherence.owner`); and turn 3's pair over
+position split by the slot whose phrase turn k opens with (`opener_coherence.turn_labels`); and turn 3's pair over
 every dialogue of four turns or more, split by the slots of turns 2 and 3. DialogSum dev beside.
 
     PYTHONPATH=.:evaluations .venv/bin/python evaluations/history/2026-12-07-coherence-by-turn/by_turn.py \
@@ -15,14 +15,14 @@ import json
 import sys
 from pathlib import Path
 
-from opener_coherence import FREE, owner, pair_gaps
+from opener_coherence import by_label, turn_labels
 from provenance import provenance
 
 from dialoguesynth.errors import ConfigError
 from dialoguesynth.evaluate.data import turns_of
 from dialoguesynth.sampling.exemplars import load_reference
 from dialoguesynth.spec import Record
-from dialoguesynth.stages.realise import load_realisation, turn_openers
+from dialoguesynth.stages.realise import load_realisation
 from dialoguesynth.store import read_rows
 
 
@@ -56,11 +56,11 @@ def main() -> None:
     turns, pos, slot = [], [], []  # dialogues of --min-turns or more
     third, third_labels = [], []  # every dialogue of 4+ turns: turn 3 by what opened turns 2 and 3
     for r in records:
-        ts = turns_of(r.dialogue)
-        if r.spec.id not in accepted or len(ts) < min(4, args.min_turns):
+        if r.spec.id not in accepted:
             continue
-        ops = turn_openers(r.spec, cat)
-        owners = [owner(ops[k][0], r.spec, cat) if k in ops else FREE for k in range(len(ts))]
+        ts, owners, _ = turn_labels(r, cat)
+        if len(ts) < min(4, args.min_turns):
+            continue
         if len(ts) >= 4:
             third.append(ts)
             third_labels.append(["-", "-", f"turn 2 {owners[1]}, turn 3 {owners[2]}"] + ["-"] * (len(ts) - 3))
@@ -76,14 +76,14 @@ def main() -> None:
         "corpus": args.corpus.name,
         "min_turns": args.min_turns,
         "dialogues": len(turns),
-        "by_position": table(strip(pair_gaps(turns, pos))),
+        "by_position": table(strip(by_label(turns, pos))),
         "by_position_and_slot": {
-            k: v for k, v in table(strip(pair_gaps(turns, slot))).items() if int(k[:2]) <= args.positions
+            k: v for k, v in table(strip(by_label(turns, slot))).items() if int(k[:2]) <= args.positions
         },
         "turn_3_by_slots_of_turns_2_and_3": {
-            k: v for k, v in table(strip(pair_gaps(third, third_labels))).items() if k != "-"
+            k: v for k, v in table(strip(by_label(third, third_labels))).items() if k != "-"
         },
-        "dialogsum_dev": {"dialogues": len(real), "by_position": table(strip(pair_gaps(real, real_pos)))},
+        "dialogsum_dev": {"dialogues": len(real), "by_position": table(strip(by_label(real, real_pos)))},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1))

@@ -10,13 +10,12 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, "evaluations")
-from opener_coherence import FREE, body, owner
+from opener_coherence import body, turn_labels
 
-from dialoguesynth.evaluate.data import turns_of
 from dialoguesynth.evaluate.layers import text_probe
 from dialoguesynth.evaluate.report import PROBE_FIELDS
 from dialoguesynth.spec import Record
-from dialoguesynth.stages.realise import load_realisation, turn_openers
+from dialoguesynth.stages.realise import load_realisation
 from dialoguesynth.store import read_rows
 
 corpus = Path(sys.argv[1])
@@ -28,14 +27,12 @@ full, cut, R = [], [], []
 for r in recs:
     if r.spec.id not in rows:
         continue
-    ops = turn_openers(r.spec, cat)
-    ts = turns_of(r.dialogue)
+    ts, labels, forced = turn_labels(r, cat)
     seen = set()
     out = []
-    for k, t in enumerate(ts):
-        lab = owner(ops[k][0], r.spec, cat) if k in ops else FREE
+    for t, lab, f in zip(ts, labels, forced):
         if lab in thin and lab in seen:
-            t = body(t, ops[k])
+            t = body(t, f)
         seen.add(lab)
         out.append(t)
     full.append("\n".join(ts))
