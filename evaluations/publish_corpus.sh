@@ -122,14 +122,20 @@ if has matrix; then
     # issue 14's ablation rows through the CLI's own `benchmark --matrix`: the full corpus and each ablation
     # generated from one config (the published corpus's: seed 13, here 128 accepted each; its hash is the
     # corpus's), from a folder with no ../shared as the corpus was, then one benchmark as D1's. `full` starts
-    # as a copy of the published corpus, so its run resumes and exports the corpus's first 128.
+    # as a copy of the published corpus, so its run resumes and exports the corpus's first 128 (made anew
+    # where the corpus is not on this machine).
     say "ablation matrix (alone)"
     MR=$REPO/evaluations/results/$DAY-matrix-$NAME
     OUT=$LOG/matrix/result
     RUN=$(mktemp -d /tmp/matrix-XXXX)
     printf 'seed: 13\nnum_dialogues: 384\nrun:\n  accepted: 128\n' >"$RUN/matrix.yaml"  # = generate --accepted 128 --seed 13
     mkdir -p "$MR" "$OUT/corpora"
-    rm -rf "$OUT/corpora/full" && cp -r "$CORPUS" "$OUT/corpora/full"
+    rm -rf "$OUT/corpora/full"
+    if [ -d "$CORPUS" ]; then
+        cp -r "$CORPUS" "$OUT/corpora/full"
+    else  # a new machine: the same config and seed give the same specs and render seeds, so `full` is made anew
+        say "no $CORPUS here: full is generated from the config (the same specs and seeds as its first 128)"
+    fi
     (cd "$RUN" && "$DS" benchmark --matrix "$RUN/matrix.yaml" --real "$DATA/train.jsonl" --test "$DATA/test.jsonl" \
         --seeds 3 --n-test 100 --out "$OUT") >"$LOG/matrix.log" 2>&1
     for c in "$OUT"/corpora/*/; do cp "$c/summary.json" "$MR/corpus-$(basename "$c")-summary.json"; done
