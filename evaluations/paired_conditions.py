@@ -20,22 +20,16 @@ import numpy as np
 from provenance import provenance
 
 from dialoguesynth.benchmark.data import test_items
-from dialoguesynth.benchmark.score import item_scores
+from dialoguesynth.benchmark.score import bootstrap_ci, item_scores
 from dialoguesynth.errors import ConfigError
 
 METRICS = ("rougeL", "embedding_cosine")
 
 
-def paired_ci(a: np.ndarray, b: np.ndarray, n_boot: int = 2000, seed: int = 0) -> tuple[float, float, float]:
-    """mean(a - b) over seeds × items, with a 95 % bootstrap interval resampling seeds and items."""
-    rng = np.random.default_rng(seed)
-    d = a - b
-    means = []
-    for _ in range(n_boot):
-        s = rng.integers(0, d.shape[0], d.shape[0])
-        i = rng.integers(0, d.shape[1], d.shape[1])
-        means.append(d[np.ix_(s, i)].mean())
-    return float(d.mean()), float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+def paired_ci(a: np.ndarray, b: np.ndarray, n_boot: int = 2000) -> tuple[float, float, float]:
+    """mean(a - b) over seeds × items, with the benchmark's own bootstrap (seeds and items resampled) of
+    the per-item differences: the same draws for both sides."""
+    return bootstrap_ci(list(a - b), n_boot=n_boot)
 
 
 def main() -> None:

@@ -42,7 +42,7 @@ def corpus_texts(path: Path, cut: bool) -> tuple[list[str], int]:
             continue
         turns, _, forced = turn_labels(r, cat)
         if cut:
-            kept = [body(t, f) if f else t for t, f in zip(turns, forced)]
+            kept = [body(t, f) for t, f in zip(turns, forced)]  # a free turn (no openers) stays as it is
             n_cut += sum(a != b for a, b in zip(turns, kept))
             turns = kept
         texts.append("\n".join(turns))
