@@ -65,6 +65,10 @@ def main() -> None:
     corpora = dict(c.split("=", 1) for c in args.corpora if "=" in c)
     if len(corpora) != len(args.corpora) or not set(args.cut) <= set(corpora):
         sys.exit("slot_realism: corpora are NAME=DIR, and --cut names one of them")
+    needed = ("dialogues.jsonl", "run/records.jsonl")
+    bad = [p for p in corpora.values() if not all((Path(p) / f).is_file() for f in needed)]
+    if bad:
+        sys.exit(f"slot_realism: {bad[0]} is not a generate output folder (no dialogues.jsonl or run/records.jsonl)")
     try:
         dev = [strip_tags(r.dialogue) for r in load_reference(args.data_dir / "dev.jsonl")]
         train = [strip_tags(r.dialogue) for r in load_reference(args.data_dir / "train.jsonl")]
