@@ -5,7 +5,8 @@ module those import (followed through the package), the data files those modules
 prompts, the reference pool), the configs the commands name, and `pyproject.toml`. A result that
 runs the `dialoguesynth` command depends on the CLI and all it imports; one that holds a corpus's
 run summary depends on the generator (the pipeline and all it imports, and the CLI's own file).
-Commits are read from every 40-hex value a result's JSON records (`commit`, `generated_at`, ...);
+Commits are read from every 40-hex value a result's JSON records (`commit`, `generated_at`, ...), but
+not from an arm that records the `tree` it ran (a checkout of other code, measured as a baseline);
 a JSON file that records its command is judged by that command's dependencies, so a corpus generated
 at one commit and scored at another is judged from each: the generation commit by the generator, the
 scoring commit by the scoring script. A result is current when none of that changed between the
@@ -41,7 +42,8 @@ DATA = {
     f"{PACKAGE}/view.py": [f"{PACKAGE}/view.html"],
 }
 _CORPUS_SUMMARY = re.compile(r"(^run_summary|-summary)\.json$")
-_RUNS_CLI = re.compile(rf"[\"']{PACKAGE}(\.cli)?[\"']")  # "dialoguesynth" / "dialoguesynth.cli" in an argv
+# "dialoguesynth" / "dialoguesynth.cli" / ".venv/bin/dialoguesynth" in an argv
+_RUNS_CLI = re.compile(rf"[\"'/]{PACKAGE}(\.cli)?[\"']")
 _CLI_COMMAND = re.compile(rf"(^|[\s/]){PACKAGE}\s|-m {PACKAGE}\b")
 
 
@@ -158,6 +160,8 @@ def _recorded_by_file(folder: Path) -> list[tuple[set[str], set[str], bool]]:
         found, commands, stack = set(), set(), [data]
         while stack:
             x = stack.pop()
+            if isinstance(x, dict) and "tree" in x:
+                continue  # an arm that ran another checkout's code (a baseline): what was measured, not what made it
             if isinstance(x, dict):
                 found |= {v for v in x.values() if isinstance(v, str) and _SHA.fullmatch(v)}
                 if isinstance(x.get("command"), str):

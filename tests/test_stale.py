@@ -83,6 +83,18 @@ def test_every_recorded_commit_counts(tmp_path):
     assert stale.dependencies(tmp_path)[0] == {HEAD, old}
 
 
+def test_a_baseline_arm_is_measured_not_made_by(tmp_path):
+    old = "1" * 40
+    arm = {"tree": "/work/base", "commit": old}
+    (tmp_path / "cost.json").write_text(json.dumps({"commit": HEAD, "arms": {"baseline": arm}}))
+    assert stale.dependencies(tmp_path)[0] == {HEAD}
+
+
+def test_a_script_that_runs_the_console_script_by_path_depends_on_the_cli(tmp_path):
+    _, deps = stale.dependencies(result(tmp_path, "python evaluations/cost_in_one_run.py --baseline b"))
+    assert {"dialoguesynth/cli.py", "dialoguesynth/pipeline.py"} <= set(deps)
+
+
 def test_a_named_config_is_a_dependency(tmp_path):
     cmd = "python evaluations/chaos.py --config evaluations/configs/chaos-deterministic.yaml"
     _, deps = stale.dependencies(result(tmp_path, cmd))
