@@ -9,7 +9,7 @@ accepted dialogues per minute that today's bar passes, is compared like for like
 are not looked up for either arm (the old rows' specs do not parse as today's), which can only make the
 summary checks laxer, the same for both.
 
-    .venv/bin/python evaluations/cost_in_one_run.py --baseline /work/base --specs 120 --seed 11 \\
+    .venv/bin/python evaluations/cost_in_one_run.py --baseline /work/base --specs 160 --seed 11 \\
         --reference ../shared/data/dialogsum/train.jsonl --out evaluations/results/DATE-cost-issue14
 """
 
