@@ -88,6 +88,7 @@ def main() -> None:
         rows = [{k: v for k, v in r.items() if k != "spec_json"} for r in a.pop("rows")]
         bar = defects(rows, vocabulary)
         minutes = a["wall_s"] / 60
+        # `defects` reports a rate (4 decimals) and reasons, not a count: rate × n is exact below 5,000 rows
         clean = len(rows) - round(bar["rate"] * bar["n"])
         res["arms"][name] = {
             **a,
